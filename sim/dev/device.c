@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device layer's common part: the handle table (open file
+ * descriptions), dispatch to the four devices under the machine lock, and
+ * the transport hooks.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devpriv.h"
+
+const struct xsim_dev_path xsim_dev_paths[] = {
+	{ "/dev/xen/privcmd", XSIM_DEV_PRIVCMD },
+	{ "/proc/xen/privcmd", XSIM_DEV_PRIVCMD },
+	{ "/dev/xen/evtchn", XSIM_DEV_EVTCHN },
+	{ "/dev/xen/gntdev", XSIM_DEV_GNTDEV },
+	{ "/dev/xen/gntalloc", XSIM_DEV_GNTALLOC },
+	{ NULL, 0 },
+};
+
+int xsim_dev_by_path(const char *path)
+{
+	const struct xsim_dev_path *p;
+
+	for (p = xsim_dev_paths; p->path; p++)
+		if (!strcmp(p->path, path))
+			return (int)p->dev;
+	return -1;
+}
+
+static const struct xsim_dev_ops *const dev_ops[XSIM_NR_DEVS] = {
+	[XSIM_DEV_PRIVCMD] = &xsim_privcmd_ops,
+	[XSIM_DEV_EVTCHN] = &xsim_evtchn_ops,
+	[XSIM_DEV_GNTDEV] = &xsim_gntdev_ops,
+	[XSIM_DEV_GNTALLOC] = &xsim_gntalloc_ops,
+};
+
+uint32_t xsim_file_effect_id(struct xsim_file f)
+{
+	return f.slot | (f.gen & 0xFFu) << 24;
+}
+
+struct xsim_handle *xsim_handle_lookup(struct xsim_world *w,
+				       struct xsim_file f)
+{
+	struct xsim_handle *h;
+
+	if (f.slot >= w->sh->max_handles)
+		return NULL;
+	h = xsim_handle_get(w, f.slot);
+	if (!h->in_use || h->gen != f.gen || h->dev >= XSIM_NR_DEVS)
+		return NULL;
+	return h;
+}
+
+/* Free slots are chained through next_free, stored as slot + 1. */
+static int slot_alloc(struct xsim_world *w, uint32_t *slot)
+{
+	struct xsim_shared *sh = w->sh;
+
+	if (sh->handle_free_head) {
+		*slot = sh->handle_free_head - 1;
+		sh->handle_free_head = xsim_handle_get(w, *slot)->next_free;
+	} else if (sh->handles_used < sh->max_handles) {
+		/* Never-used slots are taken in order: no init pass at creation. */
+		*slot = sh->handles_used;
+	} else {
+		return -ENFILE;
+	}
+	sh->handles_used += *slot == sh->handles_used;
+	return 0;
+}
+
+static void slot_free(struct xsim_world *w, uint32_t slot)
+{
+	struct xsim_handle *h = xsim_handle_get(w, slot);
+
+	h->in_use = 0;
+	h->gen++;
+	h->next_free = w->sh->handle_free_head;
+	w->sh->handle_free_head = slot + 1;
+}
+
+int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
+		  uint16_t caller_domid, struct xsim_file *f)
+{
+	const struct xsim_profile *p = xsim_world_profile(w);
+	struct xsim_handle *h;
+	uint32_t slot, gen;
+	int rc;
+
+	if ((unsigned)dev >= XSIM_NR_DEVS || !p->dev[dev].present)
+		return -ENODEV;
+	xsim_lock(w);
+	rc = slot_alloc(w, &slot);
+	if (rc) {
+		xsim_unlock(w);
+		return rc;
+	}
+	h = xsim_handle_get(w, slot);
+	gen = h->gen + 1;
+	memset(h, 0, sizeof(*h));
+	h->gen = gen;
+	h->in_use = 1;
+	h->dev = (uint8_t)dev;
+	h->caller_domid = caller_domid;
+	h->opener_pid = (uint32_t)getpid();
+	h->rs.domid = XSIM_DOMID_INVALID;
+	/*
+	 * XSA-482 (Linux drivers/xen/privcmd.c, privcmd_open): in a domU every
+	 * privcmd handle is born restricted to the xenstore "target" of the
+	 * domain, or to DOMID_IDLE when it has none.
+	 */
+	if (dev == XSIM_DEV_PRIVCMD && caller_domid != 0 &&
+	    p->born_restricted_in_domu) {
+		uint32_t t = xsim_domain_xs_target(w, caller_domid);
+
+		h->rs.restricted = true;
+		h->rs.domid = t == XSIM_DOMID_INVALID ? XSIM_DOMID_IDLE :
+							(uint16_t)t;
+	}
+	f->slot = slot;
+	f->gen = gen;
+	rc = dev_ops[dev]->open ? dev_ops[dev]->open(w, *f, h) : 0;
+	if (rc)
+		slot_free(w, slot);
+	xsim_unlock(w);
+	return rc;
+}
+
+static void release_locked(struct xsim_world *w, struct xsim_file f)
+{
+	struct xsim_handle *h = xsim_handle_lookup(w, f);
+
+	if (!h)
+		return;
+	if (dev_ops[h->dev]->release)
+		dev_ops[h->dev]->release(w, f, h);
+	slot_free(w, f.slot);
+}
+
+void xsim_dev_release(struct xsim_world *w, struct xsim_file f)
+{
+	xsim_lock(w);
+	release_locked(w, f);
+	xsim_unlock(w);
+}
+
+long xsim_dev_ioctl(struct xsim_world *w, struct xsim_file f,
+		    unsigned long cmd, uint64_t arg,
+		    const struct xsim_uaccess *ua)
+{
+	struct xsim_handle *h;
+	long rc;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (!h)
+		rc = -EBADF;
+	else if (!dev_ops[h->dev]->ioctl)
+		rc = xsim_unknown_ioctl(w, h->dev);
+	else
+		rc = dev_ops[h->dev]->ioctl(w, f, h, cmd, arg, ua);
+	xsim_unlock(w);
+	return rc;
+}
+
+ssize_t xsim_dev_read(struct xsim_world *w, struct xsim_file f,
+		      uint64_t ubuf, size_t len, const struct xsim_uaccess *ua)
+{
+	struct xsim_handle *h;
+	ssize_t rc;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (!h)
+		rc = -EBADF;
+	else if (!dev_ops[h->dev]->read)
+		rc = -EINVAL;
+	else
+		rc = dev_ops[h->dev]->read(w, f, h, ubuf, len, ua);
+	xsim_unlock(w);
+	return rc;
+}
+
+ssize_t xsim_dev_write(struct xsim_world *w, struct xsim_file f,
+		       uint64_t ubuf, size_t len, const struct xsim_uaccess *ua)
+{
+	struct xsim_handle *h;
+	ssize_t rc;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (!h)
+		rc = -EBADF;
+	else if (!dev_ops[h->dev]->write)
+		rc = -EINVAL;
+	else
+		rc = dev_ops[h->dev]->write(w, f, h, ubuf, len, ua);
+	xsim_unlock(w);
+	return rc;
+}
+
+int xsim_dev_mmap(struct xsim_world *w, struct xsim_file f, uint64_t addr,
+		  uint64_t len, uint64_t pgoff, int prot,
+		  const struct xsim_uaccess *ua)
+{
+	struct xsim_handle *h;
+	int rc;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (!h)
+		rc = -EBADF;
+	else if (!dev_ops[h->dev]->mmap)
+		rc = -ENODEV;
+	else
+		rc = dev_ops[h->dev]->mmap(w, f, h, addr, len, pgoff, prot, ua);
+	xsim_unlock(w);
+	return rc;
+}
+
+void xsim_dev_munmap(struct xsim_world *w, struct xsim_file f, uint64_t addr,
+		     uint64_t len)
+{
+	struct xsim_handle *h;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (h && dev_ops[h->dev]->munmap)
+		dev_ops[h->dev]->munmap(w, f, h, addr, len);
+	xsim_unlock(w);
+}
+
+unsigned xsim_dev_poll(struct xsim_world *w, struct xsim_file f)
+{
+	struct xsim_handle *h;
+	unsigned rc;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (!h)
+		rc = POLLNVAL;
+	else if (!dev_ops[h->dev]->poll)
+		rc = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+	else
+		rc = dev_ops[h->dev]->poll(w, f, h);
+	xsim_unlock(w);
+	return rc;
+}
+
+bool xsim_file_valid(struct xsim_world *w, struct xsim_file f,
+		     enum xsim_dev_kind *dev)
+{
+	struct xsim_handle *h;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (h && dev)
+		*dev = h->dev;
+	xsim_unlock(w);
+	return h != NULL;
+}
+
+int xsim_file_restrict_state(struct xsim_world *w, struct xsim_file f,
+			     struct xsim_restrict_state *st)
+{
+	struct xsim_handle *h;
+
+	xsim_lock(w);
+	h = xsim_handle_lookup(w, f);
+	if (h)
+		*st = h->rs;
+	xsim_unlock(w);
+	return h ? 0 : -EBADF;
+}
+
+void xsim_dev_set_wake(struct xsim_world *w, xsim_wake_fn fn, void *arg)
+{
+	w->wake = fn;
+	w->wake_arg = arg;
+}
+
+void xsim_dev_wake(struct xsim_world *w, struct xsim_file f)
+{
+	if (w->wake)
+		w->wake(w, f, w->wake_arg);
+}
+
+int xsim_dev_gc(struct xsim_world *w, xsim_alive_fn alive, void *arg)
+{
+	uint32_t slot;
+	int n = 0;
+
+	xsim_lock(w);
+	for (slot = 0; slot < w->sh->handles_used; slot++) {
+		struct xsim_handle *h = xsim_handle_get(w, slot);
+		struct xsim_file f = { slot, h->gen };
+
+		if (h->in_use && !alive(w, f, arg)) {
+			release_locked(w, f);
+			n++;
+		}
+	}
+	xsim_unlock(w);
+	return n;
+}
+
+long xsim_dev_do_restrict(struct xsim_world *w, struct xsim_handle *h,
+			  enum xsim_dev_kind dev, uint32_t domid,
+			  enum xsim_when when)
+{
+	return xsim_audit_restrict(xsim_world_profile(w), dev, &h->rs, domid,
+				     when);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Layout of the shared world file.  Private to sim/: the machine and the
+ * device models use it, nothing outside sim/ may.
+ *
+ *   [header page(s)] [page metadata] [domains] [handles] [effect ring]
+ *   [pages: guest RAM, grant frames and metadata pages, 4 KiB each]
+ *
+ * Everything is addressed by index or offset from the start of the file,
+ * because every process maps it at a different address.
+ */
+#ifndef XENSIM_LAYOUT_H
+#define XENSIM_LAYOUT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <xensim/device.h>
+#include <xensim/effect.h>
+#include <xensim/world.h>
+
+#define XSIM_MAGIC	0x78656e73696d3031ull	/* "xensim01" */
+#define XSIM_VERSION	1u
+
+/* Page index 0 is never allocated: 0 means "no page" everywhere. */
+#define XSIM_NO_PAGE	0u
+
+enum xsim_page_type {
+	XSIM_PAGE_FREE = 0,
+	XSIM_PAGE_RAM,		/* a domain's memory, in its p2m */
+	XSIM_PAGE_GNTTAB,	/* a grant-table frame of its owner */
+	XSIM_PAGE_META,		/* simulator bookkeeping, never mapped out */
+	XSIM_PAGE_IOREQ,	/* an ioreq server's shared/buffered page */
+};
+
+struct xsim_page {
+	uint16_t owner;		/* domid; DOMID_XEN for metadata */
+	uint8_t type;		/* enum xsim_page_type */
+	uint8_t pad;
+	uint32_t next_free;	/* free list link */
+	uint32_t maps;		/* mappings handed out (grant maps) */
+	uint32_t gfn;		/* for RAM: where it sits in its owner's p2m */
+};
+
+/* p2m: 3-level radix of 1024-entry pages covers 2^30 gfns. */
+#define XSIM_P2M_BITS	10u
+#define XSIM_P2M_FANOUT	(1u << XSIM_P2M_BITS)
+#define XSIM_P2M_LEVELS	3u
+#define XSIM_GFN_LIMIT	(1ull << (XSIM_P2M_BITS * XSIM_P2M_LEVELS))
+
+/* Event channel states: EVTCHNSTAT_* plus "reserved" (port 0). */
+enum xsim_ecs {
+	XSIM_ECS_FREE = 0,
+	XSIM_ECS_UNBOUND = 1,
+	XSIM_ECS_INTERDOMAIN = 2,
+	XSIM_ECS_PIRQ = 3,
+	XSIM_ECS_VIRQ = 4,
+	XSIM_ECS_IPI = 5,
+	XSIM_ECS_RESERVED = 6,
+};
+
+/* Who consumes a dom0 port's events (Linux: the irq the port is bound to). */
+#define XSIM_NO_CONSUMER	0xFFFFFFFFu
+
+struct xsim_port {
+	uint8_t state;		/* enum xsim_ecs */
+	uint8_t pending;
+	uint8_t masked;
+	uint8_t vcpu;
+	uint16_t remote_dom;	/* UNBOUND: allowed remote; INTERDOMAIN: peer */
+	uint16_t virq;		/* VIRQ number */
+	uint32_t remote_port;	/* INTERDOMAIN: peer port */
+	uint32_t consumer;	/* handle slot, or XSIM_NO_CONSUMER */
+};
+
+#define XSIM_PORTS_PER_BUCKET	(XSIM_PAGE_SIZE / sizeof(struct xsim_port))
+#define XSIM_PORT_BUCKETS	(XSIM_EVTCHN_2L_NR / XSIM_PORTS_PER_BUCKET)
+
+/* ioreq servers per domain (Xen's MAX_NR_IOREQ_SERVERS is 8). */
+#define XSIM_MAX_IOREQ_SERVERS	8u
+#define XSIM_MAX_IO_RANGES	32u
+
+struct xsim_io_range {
+	uint8_t used, type;
+	uint16_t pad;
+	uint32_t pad2;
+	uint64_t start, end;
+};
+
+struct xsim_ioreq_server {
+	uint8_t used, enabled, bufioreq_handling;
+	uint8_t pad;
+	uint32_t ioreq_page, bufioreq_page;	/* page indices */
+	uint32_t bufioreq_port;
+	uint32_t nr_ranges;
+	struct xsim_io_range range[XSIM_MAX_IO_RANGES];
+};
+
+enum xsim_dom_flags {
+	XSIM_DOM_HVM = 1u << 0,
+	XSIM_DOM_PAUSED = 1u << 1,
+	XSIM_DOM_DYING = 1u << 2,
+	XSIM_DOM_PRIVILEGED = 1u << 3,
+};
+
+#define XSIM_HVM_NR_PARAMS	40u	/* HVM_NR_PARAMS in Xen 4.17 is 39 */
+#define XSIM_NR_ISA_IRQS	16u
+
+struct xsim_domain {
+	uint8_t exists;
+	uint8_t pad0;
+	uint16_t domid;
+	uint32_t flags;		/* enum xsim_dom_flags */
+	uint32_t max_vcpus;
+	uint32_t ssidref;
+	uint16_t target;	/* device-model target (XSM), or DOMID_INVALID */
+	uint16_t xs_target;	/* xenstore "target" key for XSA-482, or DOMID_INVALID */
+	uint32_t pause_count;
+	uint64_t max_pages;
+	uint64_t tot_pages;
+	uint64_t max_gfn;	/* highest gfn ever populated */
+	uint8_t handle[16];	/* xen_domain_handle_t (UUID) */
+	uint32_t p2m_root;	/* page index of the radix root, or 0 */
+
+	/* Event channels: buckets allocated on demand. */
+	uint32_t max_evtchn_port;
+	uint32_t evtchn_bucket[XSIM_PORT_BUCKETS];
+
+	/* Grant table v1: frames hold grant_entry_v1, active page holds pins. */
+	uint32_t gnttab_nr_frames;
+	uint32_t gnttab_max_frames;
+	uint32_t gnttab_frame[XSIM_GNTTAB_MAX_FRAMES];
+	uint32_t gnttab_active[XSIM_GNTTAB_MAX_FRAMES];	/* u16 pin count per entry */
+
+	uint64_t hvm_param[XSIM_HVM_NR_PARAMS];
+	uint8_t isa_irq_level[XSIM_NR_ISA_IRQS];
+	uint8_t pci_link_route[4];
+	uint32_t nr_ioreq_servers;
+	struct xsim_ioreq_server ioreq[XSIM_MAX_IOREQ_SERVERS];
+};
+
+/* Open device handles (Linux: struct file + its private_data). */
+#define XSIM_HANDLE_BYTES	256u
+
+struct xsim_handle_slot {
+	uint8_t bytes[XSIM_HANDLE_BYTES];
+};
+
+struct xsim_effect_ring {
+	_Atomic uint64_t next_seq;	/* sequence of the next record */
+	uint32_t mask;
+	uint32_t pad;
+	struct xsim_effect rec[];
+};
+
+struct xsim_shared {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t header_bytes;
+	uint64_t size;			/* bytes in the file */
+	uint64_t world_id;
+	char profile[32];
+
+	pthread_mutex_t lock;
+
+	uint32_t nr_pages;
+	uint32_t free_pages;
+	uint32_t free_head;
+	uint32_t max_handles;
+	uint32_t nr_domains;		/* existing domains */
+	uint32_t next_domid;		/* hint for automatic domid allocation */
+
+	uint64_t page_meta_off;		/* struct xsim_page[nr_pages] */
+	uint64_t domains_off;		/* struct xsim_domain[DOMID_FIRST_RESERVED] */
+	uint64_t handles_off;		/* struct xsim_handle_slot[max_handles] */
+	uint64_t effect_off;		/* struct xsim_effect_ring */
+	uint64_t pages_off;		/* page i at pages_off + i * 4096 */
+
+	uint32_t handle_free_head;	/* free list of handle slots, 1-based */
+	uint32_t handles_used;
+};
+
+/* The per-process view of a world. */
+struct xsim_world {
+	struct xsim_shared *sh;
+	uint8_t *base;
+	uint64_t size;
+	int fd;
+	const struct xsim_profile *profile;
+	struct xsim_hooks hooks;
+	xsim_wake_fn wake;
+	void *wake_arg;
+};
+
+static inline struct xsim_page *xsim_page_meta(const struct xsim_world *w,
+					       uint32_t page)
+{
+	return (struct xsim_page *)(w->base + w->sh->page_meta_off) + page;
+}
+
+static inline void *xsim_page_va(const struct xsim_world *w, uint32_t page)
+{
+	return w->base + w->sh->pages_off + (uint64_t)page * XSIM_PAGE_SIZE;
+}
+
+static inline struct xsim_domain *xsim_dom_slot(const struct xsim_world *w,
+						uint32_t domid)
+{
+	return (struct xsim_domain *)(w->base + w->sh->domains_off) + domid;
+}
+
+static inline struct xsim_effect_ring *xsim_effect_ring(const struct xsim_world *w)
+{
+	return (struct xsim_effect_ring *)(w->base + w->sh->effect_off);
+}
+
+static inline void *xsim_handle_bytes(const struct xsim_world *w, uint32_t slot)
+{
+	return ((struct xsim_handle_slot *)(w->base + w->sh->handles_off))[slot].bytes;
+}
+
+/* Page allocator (sim/machine/page.c); lock held. */
+uint32_t xsim_page_alloc(struct xsim_world *w, uint16_t owner, uint8_t type);
+void xsim_page_free(struct xsim_world *w, uint32_t page);
+
+/* Domain bookkeeping shared by the machine files; lock held. */
+int xsim_domain_bootstrap_dom0(struct xsim_world *w);
+/* The live domain, or NULL (no DOMID_SELF resolution). */
+struct xsim_domain *xsim_dom_get(const struct xsim_world *w, uint32_t domid);
+/* p2m (sim/machine/memory.c): page backing gfn, or XSIM_NO_PAGE. */
+uint32_t xsim_p2m_get(const struct xsim_world *w, const struct xsim_domain *d,
+		      uint64_t gfn);
+/* Free every page a domain owns (teardown). */
+void xsim_mem_teardown(struct xsim_world *w, struct xsim_domain *d);
+void xsim_evtchn_teardown(struct xsim_world *w, struct xsim_domain *d);
+void xsim_gnttab_teardown(struct xsim_world *w, struct xsim_domain *d);
+void xsim_ioreq_teardown(struct xsim_world *w, struct xsim_domain *d);
+
+#endif /* XENSIM_LAYOUT_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page pool: every 4 KiB page of the world (guest RAM, grant frames,
+ * ioreq pages and the simulator's own metadata) comes from one free list,
+ * so mapping any of them is an mmap of the world file at a fixed offset.
+ */
+#include <string.h>
+
+#include <xensim/machine.h>
+
+#include "layout.h"
+
+uint32_t xsim_page_alloc(struct xsim_world *w, uint16_t owner, uint8_t type)
+{
+	struct xsim_shared *sh = w->sh;
+	uint32_t page = sh->free_head;
+	struct xsim_page *pg;
+
+	if (page == XSIM_NO_PAGE)
+		return XSIM_NO_PAGE;
+	pg = xsim_page_meta(w, page);
+	sh->free_head = pg->next_free;
+	sh->free_pages--;
+	pg->next_free = XSIM_NO_PAGE;
+	pg->owner = owner;
+	pg->type = type;
+	pg->maps = 0;
+	pg->gfn = 0;
+	memset(xsim_page_va(w, page), 0, XSIM_PAGE_SIZE);
+	return page;
+}
+
+void xsim_page_free(struct xsim_world *w, uint32_t page)
+{
+	struct xsim_shared *sh = w->sh;
+	struct xsim_page *pg;
+
+	if (page == XSIM_NO_PAGE || page >= sh->nr_pages)
+		return;
+	pg = xsim_page_meta(w, page);
+	if (pg->type == XSIM_PAGE_FREE)
+		return;
+	pg->type = XSIM_PAGE_FREE;
+	pg->owner = 0;
+	pg->next_free = sh->free_head;
+	sh->free_head = page;
+	sh->free_pages++;
+}
+
+uint64_t xsim_page_file_offset(const struct xsim_world *w, uint32_t page)
+{
+	return w->sh->pages_off + (uint64_t)page * XSIM_PAGE_SIZE;
+}
+
+bool xsim_page_owned_by(const struct xsim_world *w, uint32_t page,
+			uint32_t domid)
+{
+	const struct xsim_page *pg;
+
+	if (page == XSIM_NO_PAGE || page >= w->sh->nr_pages)
+		return false;
+	pg = xsim_page_meta(w, page);
+	return pg->owner == domid && pg->type != XSIM_PAGE_FREE &&
+	       pg->type != XSIM_PAGE_META;
+}

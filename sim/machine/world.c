@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Creating, attaching and locking a world (see sim/README.md, "One machine,
+ * many processes", for why it is shared memory and not a server).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xensim/machine.h>
+#include <xensim/profile.h>
+
+#include "layout.h"
+
+#define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+
+static const struct xsim_world_config defaults = {
+	.nr_pages = 65536,
+	.max_handles = 16384,
+	.effect_log_entries = 65536,
+};
+
+static const struct xsim_profile *pick_profile(const char *name, int *err)
+{
+	const struct xsim_profile *p;
+
+	if (!name)
+		name = getenv("XENSIM_PROFILE");
+	if (!name || !*name)
+		name = "proposed";
+	p = xsim_profile_find(name);
+	*err = p ? 0 : -ENOENT;
+	return p;
+}
+
+static int map_world(int fd, uint64_t size, struct xsim_world **out)
+{
+	struct xsim_world *w = calloc(1, sizeof(*w));
+	void *base;
+
+	if (!w)
+		return -ENOMEM;
+	base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED) {
+		int e = -errno;
+
+		free(w);
+		return e;
+	}
+	w->base = base;
+	w->sh = base;
+	w->size = size;
+	w->fd = fd;
+	*out = w;
+	return 0;
+}
+
+static int init_lock(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t a;
+	int rc;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	rc = pthread_mutex_init(m, &a);
+	pthread_mutexattr_destroy(&a);
+	return -rc;
+}
+
+/* Thread every page but 0 onto the free list, lowest first. */
+static void init_pages(struct xsim_world *w)
+{
+	struct xsim_shared *sh = w->sh;
+	uint32_t i;
+
+	for (i = 1; i < sh->nr_pages; i++) {
+		struct xsim_page *pg = xsim_page_meta(w, i);
+
+		pg->type = XSIM_PAGE_FREE;
+		pg->next_free = i + 1 < sh->nr_pages ? i + 1 : XSIM_NO_PAGE;
+	}
+	sh->free_head = sh->nr_pages > 1 ? 1 : XSIM_NO_PAGE;
+	sh->free_pages = sh->nr_pages - 1;
+}
+
+int xsim_world_create(const struct xsim_world_config *cfg,
+		      struct xsim_world **out)
+{
+	struct xsim_world_config c = cfg ? *cfg : defaults;
+	const struct xsim_profile *prof;
+	struct xsim_shared *sh;
+	struct xsim_world *w;
+	uint64_t off, size;
+	int fd, rc;
+
+	prof = pick_profile(c.profile, &rc);
+	if (!prof)
+		return rc;
+	if (!c.nr_pages)
+		c.nr_pages = defaults.nr_pages;
+	if (!c.max_handles)
+		c.max_handles = defaults.max_handles;
+	if (!c.effect_log_entries)
+		c.effect_log_entries = defaults.effect_log_entries;
+	if (c.effect_log_entries & (c.effect_log_entries - 1))
+		return -EINVAL;
+	if (c.nr_pages < 2 || c.max_handles < 1)
+		return -EINVAL;
+
+	off = ALIGN_UP(sizeof(struct xsim_shared), 64);
+	uint64_t page_meta_off = off;
+	off = ALIGN_UP(off + (uint64_t)c.nr_pages * sizeof(struct xsim_page), 64);
+	uint64_t domains_off = off;
+	off = ALIGN_UP(off + (uint64_t)XSIM_DOMID_FIRST_RESERVED *
+		       sizeof(struct xsim_domain), 64);
+	uint64_t handles_off = off;
+	off = ALIGN_UP(off + (uint64_t)c.max_handles * XSIM_HANDLE_BYTES, 64);
+	uint64_t effect_off = off;
+	off = ALIGN_UP(off + sizeof(struct xsim_effect_ring) +
+		       (uint64_t)c.effect_log_entries * sizeof(struct xsim_effect),
+		       XSIM_PAGE_SIZE);
+	uint64_t pages_off = off;
+	size = off + (uint64_t)c.nr_pages * XSIM_PAGE_SIZE;
+
+	/* Not close-on-exec: an exec'd child finds it through XENSIM_WORLD_FD. */
+	fd = memfd_create("xensim-world", 0);
+	if (fd < 0)
+		return -errno;
+	/* Sparse: a page costs memory only once touched. */
+	if (ftruncate(fd, (off_t)size) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	rc = map_world(fd, size, &w);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	sh = w->sh;
+	sh->version = XSIM_VERSION;
+	sh->header_bytes = sizeof(*sh);
+	sh->size = size;
+	if (getrandom(&sh->world_id, sizeof(sh->world_id), 0) !=
+	    sizeof(sh->world_id))
+		sh->world_id = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)w;
+	strncpy(sh->profile, prof->name, sizeof(sh->profile) - 1);
+	sh->nr_pages = c.nr_pages;
+	sh->max_handles = c.max_handles;
+	sh->page_meta_off = page_meta_off;
+	sh->domains_off = domains_off;
+	sh->handles_off = handles_off;
+	sh->effect_off = effect_off;
+	sh->pages_off = pages_off;
+	sh->next_domid = 1;
+	xsim_effect_ring(w)->mask = c.effect_log_entries - 1;
+	init_pages(w);
+	rc = init_lock(&sh->lock);
+	if (rc) {
+		xsim_world_detach(w);
+		return rc;
+	}
+	w->profile = prof;
+	/* Publish last: an attacher checks the magic. */
+	__atomic_store_n(&sh->magic, XSIM_MAGIC, __ATOMIC_RELEASE);
+
+	rc = xsim_domain_bootstrap_dom0(w);
+	if (!rc && !c.empty)
+		rc = xsim_world_populate_default(w);
+	if (rc) {
+		xsim_world_detach(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+int xsim_world_attach_fd(int fd, struct xsim_world **out)
+{
+	struct xsim_shared probe;
+	struct xsim_world *w;
+	struct stat st;
+	int nfd, rc;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size < sizeof(probe) ||
+	    pread(fd, &probe, sizeof(probe), 0) != (ssize_t)sizeof(probe))
+		return -EINVAL;
+	if (probe.magic != XSIM_MAGIC || probe.version != XSIM_VERSION ||
+	    probe.header_bytes != sizeof(probe) ||
+	    probe.size != (uint64_t)st.st_size)
+		return -EINVAL;
+	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (nfd < 0)
+		return -errno;
+	rc = map_world(nfd, probe.size, &w);
+	if (rc) {
+		close(nfd);
+		return rc;
+	}
+	w->profile = xsim_profile_find(w->sh->profile);
+	if (!w->profile) {
+		xsim_world_detach(w);
+		return -EINVAL;
+	}
+	*out = w;
+	return 0;
+}
+
+void xsim_world_detach(struct xsim_world *w)
+{
+	if (!w)
+		return;
+	munmap(w->base, w->size);
+	close(w->fd);
+	free(w);
+}
+
+int xsim_world_fd(const struct xsim_world *w)
+{
+	return w->fd;
+}
+
+uint64_t xsim_world_id(const struct xsim_world *w)
+{
+	return w->sh->world_id;
+}
+
+const struct xsim_profile *xsim_world_profile(const struct xsim_world *w)
+{
+	return w->profile;
+}
+
+void xsim_world_set_hooks(struct xsim_world *w, const struct xsim_hooks *h)
+{
+	w->hooks = *h;
+}
+
+void xsim_lock(struct xsim_world *w)
+{
+	int rc = pthread_mutex_lock(&w->sh->lock);
+
+	/*
+	 * The previous owner died holding it.  Every machine operation
+	 * validates before it mutates and keeps each structure consistent
+	 * at every store that another locker could observe after a crash,
+	 * so marking the mutex consistent is enough; a handle the dead
+	 * process held is reclaimed by the transport's garbage collection.
+	 */
+	if (rc == EOWNERDEAD)
+		pthread_mutex_consistent(&w->sh->lock);
+}
+
+void xsim_unlock(struct xsim_world *w)
+{
+	pthread_mutex_unlock(&w->sh->lock);
+}

@@ -93,6 +93,8 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 
 	if ((unsigned)dev >= XSIM_NR_DEVS || !p->dev[dev].present)
 		return -ENODEV;
+	if (!w->hooks.port_fired)
+		xsim_dev_attach(w);
 	xsim_lock(w);
 	rc = slot_alloc(w, &slot);
 	if (rc) {
@@ -314,4 +316,18 @@ long xsim_dev_do_restrict(struct xsim_world *w, struct xsim_handle *h,
 {
 	return xsim_audit_restrict(xsim_world_profile(w), dev, &h->rs, domid,
 				     when);
+}
+
+static void port_fired(struct xsim_world *w, uint32_t consumer, uint32_t port,
+		       void *arg)
+{
+	(void)arg;
+	xsim_evtchn_dev_port_fired(w, consumer, port);
+}
+
+void xsim_dev_attach(struct xsim_world *w)
+{
+	const struct xsim_hooks h = { .port_fired = port_fired };
+
+	xsim_world_set_hooks(w, &h);
 }

@@ -143,6 +143,13 @@ long xsim_dev_do_restrict(struct xsim_world *w, struct xsim_handle *h,
 			  enum xsim_dev_kind dev, uint32_t domid,
 			  enum xsim_when when);
 
+/*
+ * A dom0 port routed to evtchn handle `consumer` (a slot) fired: queue it
+ * for read() and wake the transport (sim/dev/evtchn.c).  Lock held.
+ */
+void xsim_evtchn_dev_port_fired(struct xsim_world *w, uint32_t consumer,
+				uint32_t port);
+
 /* Wake the transport for handle f (evtchn has something to read). */
 void xsim_dev_wake(struct xsim_world *w, struct xsim_file f);
 

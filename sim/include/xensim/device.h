@@ -84,6 +84,12 @@ uint32_t xsim_file_effect_id(struct xsim_file f);
  * pending port).  Called with the machine lock held, from any process of
  * the world.
  */
+/*
+ * Wire this process's device layer to a world it created or attached
+ * (event delivery to evtchn handles).  Idempotent; xsim_dev_open calls it.
+ */
+void xsim_dev_attach(struct xsim_world *w);
+
 typedef void (*xsim_wake_fn)(struct xsim_world *w, struct xsim_file f,
 			     void *arg);
 void xsim_dev_set_wake(struct xsim_world *w, xsim_wake_fn fn, void *arg);

@@ -33,6 +33,9 @@ THREAD_LIBS := -pthread
 .PHONY: all check bench clean conformance
 all:
 
+# Keep objects that pattern rules build on the way to a program.
+.SECONDARY:
+
 include sim/sim.mk
 -include conformance/conformance.mk
 -include fuzz/fuzz.mk

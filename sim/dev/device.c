@@ -37,6 +37,8 @@ static const struct xsim_dev_ops *const dev_ops[XSIM_NR_DEVS] = {
 	[XSIM_DEV_GNTALLOC] = &xsim_gntalloc_ops,
 };
 
+static void log_restricted(struct xsim_world *w, const struct xsim_handle *h);
+
 uint32_t xsim_file_effect_id(struct xsim_file f)
 {
 	return f.slot | (f.gen & 0xFFu) << 24;
@@ -70,6 +72,7 @@ static int slot_alloc(struct xsim_world *w, uint32_t *slot)
 		return -ENFILE;
 	}
 	sh->handles_used += *slot == sh->handles_used;
+	sh->handles_open++;
 	return 0;
 }
 
@@ -81,6 +84,7 @@ static void slot_free(struct xsim_world *w, uint32_t slot)
 	h->gen++;
 	h->next_free = w->sh->handle_free_head;
 	w->sh->handle_free_head = slot + 1;
+	w->sh->handles_open--;
 }
 
 int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
@@ -122,6 +126,7 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 		h->rs.restricted = true;
 		h->rs.domid = t == XSIM_DOMID_INVALID ? XSIM_DOMID_IDLE :
 							(uint16_t)t;
+		log_restricted(w, h);
 	}
 	f->slot = slot;
 	f->gen = gen;
@@ -131,6 +136,7 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 	xsim_unlock(w);
 	return rc;
 }
+
 
 static void release_locked(struct xsim_world *w, struct xsim_file f)
 {
@@ -310,12 +316,40 @@ int xsim_dev_gc(struct xsim_world *w, xsim_alive_fn alive, void *arg)
 	return n;
 }
 
+/* The open file this handle slot belongs to (its effect-log identity). */
+static struct xsim_file file_of(struct xsim_world *w,
+				const struct xsim_handle *h)
+{
+	const uint8_t *base = xsim_handle_bytes(w, 0);
+	struct xsim_file f = {
+		.slot = (uint32_t)(((const uint8_t *)h - base) /
+				   XSIM_HANDLE_BYTES),
+		.gen = h->gen,
+	};
+	return f;
+}
+
+/*
+ * Every transition to "restricted" is logged, so that an oracle can split
+ * a handle's effects into before and after its restriction.
+ */
+static void log_restricted(struct xsim_world *w, const struct xsim_handle *h)
+{
+	xsim_effect_add(w, xsim_file_effect_id(file_of(w, h)), h->rs.domid,
+			XSIM_EFF_RESTRICT, XSIM_OP_RESTRICT, h->dev, 0);
+}
+
 long xsim_dev_do_restrict(struct xsim_world *w, struct xsim_handle *h,
 			  enum xsim_dev_kind dev, uint32_t domid,
 			  enum xsim_when when)
 {
-	return xsim_audit_restrict(xsim_world_profile(w), dev, &h->rs, domid,
+	bool was = h->rs.restricted;
+	int rc = xsim_audit_restrict(xsim_world_profile(w), dev, &h->rs, domid,
 				     when);
+
+	if (!rc && !was && h->rs.restricted)
+		log_restricted(w, h);
+	return rc;
 }
 
 static void port_fired(struct xsim_world *w, uint32_t consumer, uint32_t port,

@@ -65,6 +65,7 @@ const char *xsim_effect_kind_name(unsigned kind)
 		[XSIM_EFF_READ] = "read", [XSIM_EFF_WRITE] = "write",
 		[XSIM_EFF_MAP] = "map", [XSIM_EFF_CREATE] = "create",
 		[XSIM_EFF_DESTROY] = "destroy", [XSIM_EFF_EVENT] = "event",
+		[XSIM_EFF_RESTRICT] = "restrict",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ?
@@ -79,6 +80,7 @@ const char *xsim_effect_op_name(unsigned op)
 		[XSIM_OP_EVTCHN] = "evtchn", [XSIM_OP_GNTTAB] = "gnttab",
 		[XSIM_OP_DM_OP] = "dm_op", [XSIM_OP_HVM_OP] = "hvm_op",
 		[XSIM_OP_RESOURCE] = "resource", [XSIM_OP_VERSION] = "version",
+		[XSIM_OP_RESTRICT] = "restrict",
 	};
 
 	return op < sizeof(names) / sizeof(names[0]) && names[op] ?

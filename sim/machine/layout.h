@@ -178,7 +178,8 @@ struct xsim_shared {
 	uint64_t pages_off;		/* page i at pages_off + i * 4096 */
 
 	uint32_t handle_free_head;	/* free list of handle slots, 1-based */
-	uint32_t handles_used;
+	uint32_t handles_used;		/* slots ever used (high-water mark) */
+	uint32_t handles_open;
 };
 
 /* The per-process view of a world. */

@@ -262,3 +262,15 @@ void xsim_unlock(struct xsim_world *w)
 {
 	pthread_mutex_unlock(&w->sh->lock);
 }
+
+void xsim_world_stats(struct xsim_world *w, struct xsim_world_stats *st)
+{
+	xsim_lock(w);
+	st->nr_pages = w->sh->nr_pages;
+	st->free_pages = w->sh->free_pages;
+	st->nr_domains = w->sh->nr_domains;
+	st->max_handles = w->sh->max_handles;
+	st->handles_open = w->sh->handles_open;
+	st->effects = xsim_effect_next(w);
+	xsim_unlock(w);
+}

@@ -23,6 +23,7 @@ enum xsim_effect_kind {
 	XSIM_EFF_CREATE = 4,
 	XSIM_EFF_DESTROY = 5,
 	XSIM_EFF_EVENT = 6,	/* raised an event in it */
+	XSIM_EFF_RESTRICT = 7,	/* the handle became restricted to domid */
 };
 
 /* What was done: the hypercall family and sub-op, for humans and filters. */
@@ -36,6 +37,7 @@ enum xsim_effect_op {
 	XSIM_OP_HVM_OP,
 	XSIM_OP_RESOURCE,
 	XSIM_OP_VERSION,
+	XSIM_OP_RESTRICT,	/* subop: enum xsim_dev_kind */
 };
 
 /* Handle identity in records: slot | gen << 24; XSIM_EFF_NO_HANDLE if none. */

@@ -56,6 +56,15 @@ int xsim_world_fd(const struct xsim_world *w);
 /* A random identifier chosen at creation: names the world's sockets. */
 uint64_t xsim_world_id(const struct xsim_world *w);
 
+/* Counters for tests, tools and the benchmark. */
+struct xsim_world_stats {
+	uint32_t nr_pages, free_pages;
+	uint32_t nr_domains;
+	uint32_t max_handles, handles_open;
+	uint64_t effects;
+};
+void xsim_world_stats(struct xsim_world *w, struct xsim_world_stats *st);
+
 /* The profile the simulated kernel drivers follow. */
 const struct xsim_profile *xsim_world_profile(const struct xsim_world *w);
 

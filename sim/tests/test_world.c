@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The world: creation, the default machine, domains, memory, the effect
+ * log, sharing across fork() and attach, and the world-file reader.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <xensim/machine.h>
+#include <xensim/profile.h>
+#include <xensim/world.h>
+
+#include "support/fixture.h"
+
+static uint64_t pattern(uint16_t domid, uint64_t gfn, unsigned off)
+{
+	return (uint64_t)domid << 48 | gfn << 12 | off;
+}
+
+static void default_world_has_dom0_and_three_guests(void **state)
+{
+	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_domain_info info;
+	uint64_t word;
+
+	(void)state;
+	xsim_lock(w);
+	assert_int_equal(xsim_domain_getinfo(&c, 0, &info), 0);
+	assert_true(info.privileged);
+	assert_int_equal(xsim_domain_getinfo(&c, 1, &info), 0);
+	assert_true(info.hvm);
+	assert_int_equal(info.tot_pages, 256);
+	assert_int_equal(info.max_vcpus, 1);
+	assert_int_equal(xsim_domain_getinfo(&c, 2, &info), 0);
+	assert_true(info.hvm);
+	assert_int_equal(xsim_domain_getinfo(&c, 3, &info), 0);
+	assert_false(info.hvm);
+	assert_int_equal(xsim_domain_getinfo(&c, 4, &info), -ESRCH);
+	assert_int_equal(xsim_domain_getinfo(&c, XSIM_DOMID_INVALID, &info),
+			 -ESRCH);
+	/* Memory carries the per-domain pattern. */
+	assert_int_equal(xsim_mem_access(&c, 2, 5, 16, &word, 8, false), 0);
+	assert_int_equal(word, pattern(2, 5, 16));
+	assert_int_equal(xsim_mem_access(&c, 2, 256, 0, &word, 8, false),
+			 -EINVAL);
+	xsim_unlock(w);
+	assert_string_equal(xsim_world_profile(w)->name, "proposed");
+	xsim_world_detach(w);
+}
+
+static void unknown_profile_is_refused(void **state)
+{
+	struct xsim_world_config cfg = { .profile = "solaris" };
+	struct xsim_world *w = NULL;
+
+	(void)state;
+	assert_int_equal(xsim_world_create(&cfg, &w), -ENOENT);
+	assert_null(w);
+}
+
+static void every_profile_creates_a_world(void **state)
+{
+	const struct xsim_profile *const *p;
+
+	(void)state;
+	for (p = xsim_profiles(); *p; p++) {
+		struct xsim_world *w = fx_world((*p)->name, true);
+
+		assert_string_equal(xsim_world_profile(w)->name, (*p)->name);
+		xsim_world_detach(w);
+	}
+}
+
+static void domain_create_and_destroy(void **state)
+{
+	struct xsim_world *w = fx_world("linux", true);
+	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_domain_config cfg = { .domid = XSIM_DOMID_INVALID,
+					  .hvm = true, .max_pages = 64 };
+	struct xsim_world_stats before, after;
+	uint16_t a, b;
+
+	(void)state;
+	xsim_world_stats(w, &before);
+	xsim_lock(w);
+	assert_int_equal(xsim_domain_create(&dom0, &cfg, &a), 0);
+	assert_int_equal(a, 1);
+	assert_int_equal(xsim_domain_create(&dom0, &cfg, &b), 0);
+	assert_int_equal(b, 2);
+	cfg.domid = 2;
+	assert_int_equal(xsim_domain_create(&dom0, &cfg, &b), -EEXIST);
+	cfg.domid = XSIM_DOMID_SELF;
+	assert_int_equal(xsim_domain_create(&dom0, &cfg, &b), -EINVAL);
+	assert_int_equal(xsim_domain_set_max_vcpus(&dom0, a, 2), 0);
+	assert_int_equal(xsim_domain_set_max_vcpus(&dom0, a, 0), -EINVAL);
+	assert_int_equal(xsim_mem_populate(&dom0, a, 0, 64), 0);
+	assert_int_equal(xsim_mem_populate(&dom0, a, 64, 1), -ENOMEM);
+	/* An unprivileged domain may not create or destroy. */
+	{
+		struct xsim_caller guest = fx_caller(w, a);
+
+		cfg.domid = XSIM_DOMID_INVALID;
+		assert_int_equal(xsim_domain_create(&guest, &cfg, &b), -EPERM);
+		assert_int_equal(xsim_domain_destroy(&guest, 2), -EPERM);
+	}
+	assert_int_equal(xsim_domain_destroy(&dom0, a), 0);
+	assert_int_equal(xsim_domain_destroy(&dom0, a), -ESRCH);
+	assert_int_equal(xsim_domain_destroy(&dom0, 0), -EINVAL);
+	assert_int_equal(xsim_domain_destroy(&dom0, 2), 0);
+	xsim_unlock(w);
+	/* Every page went back to the pool. */
+	xsim_world_stats(w, &after);
+	assert_int_equal(after.free_pages, before.free_pages);
+	assert_int_equal(after.nr_domains, 1);
+	xsim_world_detach(w);
+}
+
+static void memory_populate_translate_decrease(void **state)
+{
+	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller guest3 = fx_caller(w, 3);
+	uint32_t page, page2;
+	uint64_t big = 0xFEFF0;
+
+	(void)state;
+	xsim_lock(w);
+	assert_int_equal(xsim_mem_map_gfn(&dom0, 1, 0, true, &page), 0);
+	assert_int_equal(xsim_mem_map_gfn(&dom0, 1, 1, true, &page2), 0);
+	assert_int_not_equal(page, page2);
+	assert_true(xsim_page_owned_by(w, page, 1));
+	assert_false(xsim_page_owned_by(w, page, 2));
+	assert_int_equal(xsim_mem_map_gfn(&dom0, 9, 0, true, &page), -ESRCH);
+	assert_int_equal(xsim_mem_map_gfn(&dom0, 1, 999, true, &page), -EINVAL);
+	/* A guest may not map another guest's memory (XSM dummy). */
+	assert_int_equal(xsim_mem_map_gfn(&guest3, 1, 0, true, &page), -EPERM);
+	/* Sparse gfns far up (HVM special pages) cost three radix pages. */
+	assert_int_equal(xsim_mem_populate(&dom0, 1, big, 1), 0);
+	assert_int_equal(xsim_mem_map_gfn(&dom0, 1, big, false, &page), 0);
+	assert_int_equal(xsim_mem_populate(&dom0, 1, 1ull << 30, 1),
+			 -EINVAL);
+	assert_int_equal(xsim_mem_decrease(&dom0, 1, big, 1), 0);
+	assert_int_equal(xsim_mem_map_gfn(&dom0, 1, big, false, &page),
+			 -EINVAL);
+	assert_int_equal(xsim_mem_decrease(&dom0, 1, big, 1), -EINVAL);
+	xsim_unlock(w);
+	xsim_world_detach(w);
+}
+
+static void effect_log_names_domain_and_handle(void **state)
+{
+	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_effect e[8];
+	uint64_t from;
+	uint32_t page;
+
+	(void)state;
+	c.handle = 42;
+	from = xsim_effect_next(w);
+	xsim_lock(w);
+	assert_int_equal(xsim_mem_map_gfn(&c, 2, 7, true, &page), 0);
+	xsim_unlock(w);
+	assert_int_equal(xsim_effect_read(w, from, e, 8), 1);
+	assert_int_equal(e[0].seq, from);
+	assert_int_equal(e[0].domid, 2);
+	assert_int_equal(e[0].handle, 42);
+	assert_int_equal(e[0].kind, XSIM_EFF_MAP);
+	assert_int_equal(e[0].op, XSIM_OP_FOREIGN_MAP);
+	assert_int_equal(e[0].detail, 7);
+	assert_string_equal(xsim_effect_kind_name(e[0].kind), "map");
+	assert_int_equal(fx_effects_elsewhere(w, from, 42, 2), 0);
+	assert_int_equal(fx_effects_on(w, from, 2), 1);
+	xsim_world_detach(w);
+}
+
+static void effect_log_reports_overrun(void **state)
+{
+	struct xsim_world_config cfg = { .effect_log_entries = 16,
+					 .nr_pages = 64, .max_handles = 4,
+					 .empty = true };
+	struct xsim_world *w;
+	struct xsim_effect e[4];
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(xsim_world_create(&cfg, &w), 0);
+	for (i = 0; i < 40; i++)
+		xsim_effect_add(w, 1, 1, XSIM_EFF_READ, XSIM_OP_MEMORY, 0, i);
+	assert_int_equal(xsim_effect_read(w, 0, e, 4), -ENOSPC);
+	assert_int_equal(xsim_effect_read(w, 36, e, 4), 4);
+	assert_int_equal(e[3].detail, 39);
+	xsim_world_detach(w);
+	cfg.effect_log_entries = 15;	/* not a power of two */
+	assert_int_equal(xsim_world_create(&cfg, &w), -EINVAL);
+}
+
+static void fork_shares_the_machine(void **state)
+{
+	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_domain_config cfg = { .domid = 9, .max_pages = 4 };
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		uint16_t id;
+		int rc;
+
+		xsim_lock(w);
+		rc = xsim_domain_create(&dom0, &cfg, &id);
+		xsim_unlock(w);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_true(xsim_domain_exists(w, 9));
+	xsim_world_detach(w);
+}
+
+static void attach_by_fd_sees_the_same_world(void **state)
+{
+	struct xsim_world *w = fx_world("linux", false), *w2 = NULL;
+	struct xsim_caller c2;
+	uint64_t word = 0x1122334455667788ull, back = 0;
+
+	(void)state;
+	assert_int_equal(xsim_world_attach_fd(xsim_world_fd(w), &w2), 0);
+	assert_string_equal(xsim_world_profile(w2)->name, "linux");
+	assert_int_equal(xsim_world_id(w2), xsim_world_id(w));
+	c2 = fx_caller(w2, 0);
+	xsim_lock(w2);
+	assert_int_equal(xsim_mem_access(&c2, 1, 3, 8, &word, 8, true), 0);
+	xsim_unlock(w2);
+	{
+		struct xsim_caller c = fx_caller(w, 0);
+
+		xsim_lock(w);
+		assert_int_equal(xsim_mem_access(&c, 1, 3, 8, &back, 8, false), 0);
+		xsim_unlock(w);
+	}
+	assert_int_equal(back, word);
+	/* Anything that is not a world is refused. */
+	assert_int_equal(xsim_world_attach_fd(STDIN_FILENO, &w2) < 0, 1);
+	xsim_world_detach(w2);
+	xsim_world_detach(w);
+}
+
+/* ---- world files ---- */
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/xsim-world-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void world_file_builds_the_described_machine(void **state)
+{
+	struct xsim_world *w = fx_world(NULL, true);
+	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_domain_info info;
+	char err[256] = "";
+	char *path = write_tmp(
+		"# two guests\n"
+		"domain 7 hvm vcpus=2 pages=16\n"
+		"domain 8 pv pages=4 max-pages=8 xs-target=7   # trailing\n"
+		"\n"
+		"unbound 7 0\n"
+		"grant 7 8 0 3 ro\n");
+
+	(void)state;
+	assert_int_equal(xsim_world_load_file(w, path, err, sizeof(err)), 0);
+	unlink(path);
+	xsim_lock(w);
+	assert_int_equal(xsim_domain_getinfo(&c, 7, &info), 0);
+	assert_true(info.hvm);
+	assert_int_equal(info.max_vcpus, 2);
+	assert_int_equal(info.tot_pages, 16);
+	assert_int_equal(xsim_domain_getinfo(&c, 8, &info), 0);
+	assert_int_equal(info.max_pages, 8);
+	assert_int_equal(xsim_domain_getinfo(&c, 1, &info), -ESRCH);
+	xsim_unlock(w);
+	assert_int_equal(xsim_domain_xs_target(w, 8), 7);
+	xsim_world_detach(w);
+}
+
+static void expect_file_error(const char *text, const char *where,
+			      const char *reason)
+{
+	struct xsim_world *w = fx_world(NULL, true);
+	char err[256] = "";
+	char *path = write_tmp(text);
+	char want[128];
+
+	assert_int_equal(xsim_world_load_file(w, path, err, sizeof(err)),
+			 -EINVAL);
+	snprintf(want, sizeof(want), "%s:%s", path, where);
+	unlink(path);
+	if (strncmp(err, want, strlen(want)) || !strstr(err, reason))
+		fail_msg("got '%s', want '%s...%s'", err, want, reason);
+	xsim_world_detach(w);
+}
+
+static void world_file_errors_name_file_line_and_reason(void **state)
+{
+	(void)state;
+	expect_file_error("domain 5\nfrobnicate 1\n", "2:", "unknown directive");
+	expect_file_error("domain 0\n", "1:", "domain 0 always exists");
+	expect_file_error("domain 5\ndomain 5\n", "2:", "defined twice");
+	expect_file_error("domain 5 vcpus=lots\n", "1:", "not a number");
+	expect_file_error("domain 5 vcpus=999\n", "1:", "out of range");
+	expect_file_error("domain 32752\n", "1:", "out of range");
+	expect_file_error("domain 5 colour=blue\n", "1:", "unknown attribute");
+	expect_file_error("domain 5 pages=9 max-pages=4\n", "1:", "exceeds");
+	expect_file_error("unbound 6 0\n", "1:", "not defined");
+	expect_file_error("domain 5\ngrant 5 8 0 1 rw\n", "2:", "unknown flag");
+	expect_file_error("domain 5\ngrant 5\n", "2:", "expected");
+}
+
+static void world_file_missing_is_an_error(void **state)
+{
+	struct xsim_world *w = fx_world(NULL, true);
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(xsim_world_load_file(w, "/nonexistent/world", err,
+					      sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/world"));
+	xsim_world_detach(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(default_world_has_dom0_and_three_guests),
+		cmocka_unit_test(unknown_profile_is_refused),
+		cmocka_unit_test(every_profile_creates_a_world),
+		cmocka_unit_test(domain_create_and_destroy),
+		cmocka_unit_test(memory_populate_translate_decrease),
+		cmocka_unit_test(effect_log_names_domain_and_handle),
+		cmocka_unit_test(effect_log_reports_overrun),
+		cmocka_unit_test(fork_shares_the_machine),
+		cmocka_unit_test(attach_by_fd_sees_the_same_world),
+		cmocka_unit_test(world_file_builds_the_described_machine),
+		cmocka_unit_test(world_file_errors_name_file_line_and_reason),
+		cmocka_unit_test(world_file_missing_is_an_error),
+	};
+
+	return cmocka_run_group_tests_name("world", tests, NULL, NULL);
+}

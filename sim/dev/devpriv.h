@@ -26,6 +26,8 @@ struct xsim_evtchn_state {
 	uint8_t ring_overflow;
 	uint8_t pad[3];
 	uint32_t nr_bound;
+	uint32_t ring_size;		/* grows with nr_bound, as Linux */
+	uint32_t ports_page;		/* page index of uint8_t flags[port] */
 };
 
 /* gntdev: a map record per MAP_GRANT_REF, kept in one metadata page. */
@@ -41,6 +43,34 @@ struct xsim_gntalloc_state {
 	uint32_t grefs_page;		/* page index of the gref records */
 	uint32_t nr_grefs;
 	uint32_t next_index;		/* next offset (in pages) handed out */
+	uint32_t vmas_page;		/* page index of the mmap records */
+};
+
+/*
+ * privcmd: IRQFD/IOEVENTFD assignments (Linux keeps them in global lists
+ * keyed by the eventfd).  The sim records them only; it does not watch
+ * the eventfd.
+ */
+#define XSIM_PRIVCMD_IRQFDS	8u
+#define XSIM_PRIVCMD_IOEVENTFDS	4u
+
+struct xsim_privcmd_irqfd {
+	uint32_t fd;
+	uint16_t dom;
+	uint8_t used, pad;
+};
+
+struct xsim_privcmd_ioeventfd {
+	uint64_t ioreq;			/* the ioreq page's address in the caller */
+	uint32_t fd;
+	uint32_t vcpus;
+	uint16_t dom;
+	uint8_t used, pad;
+};
+
+struct xsim_privcmd_state {
+	struct xsim_privcmd_irqfd irqfd[XSIM_PRIVCMD_IRQFDS];
+	struct xsim_privcmd_ioeventfd ioeventfd[XSIM_PRIVCMD_IOEVENTFDS];
 };
 
 struct xsim_handle {
@@ -55,6 +85,7 @@ struct xsim_handle {
 		struct xsim_evtchn_state evtchn;
 		struct xsim_gntdev_state gntdev;
 		struct xsim_gntalloc_state gntalloc;
+		struct xsim_privcmd_state privcmd;
 	} u;
 };
 

@@ -176,6 +176,19 @@ int xsim_gnttab_grant_page(const struct xsim_caller *c, uint32_t ref,
 int xsim_gnttab_alloc_ref(const struct xsim_caller *c, uint32_t *ref);
 /* Revoke; -EBUSY while mapped. */
 int xsim_gnttab_end_access(const struct xsim_caller *c, uint32_t ref);
+/*
+ * Revoke a ref made with xsim_gnttab_grant_page and free its page (Linux
+ * 6.1 gnttab_end_foreign_access): 0 done, 1 deferred until the grantee's
+ * last unmap, -EINVAL if ref was not granted with grant_page.  The caller
+ * must not touch the page afterwards.
+ */
+int xsim_gnttab_end_access_page(const struct xsim_caller *c, uint32_t ref);
+/*
+ * The frame number a grant_page entry shows: pages shared that way are in
+ * no p2m, so their entry names XSIM_GNTALLOC_GFN_BASE + page, beyond any
+ * real gfn.
+ */
+#define XSIM_GNTALLOC_GFN_BASE	0x80000000u
 
 /* Map/unmap dom's grant ref by the caller: GNTST_* result. */
 int xsim_gnttab_map(const struct xsim_caller *c, uint32_t dom, uint32_t ref,

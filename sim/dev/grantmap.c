@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Record vectors in metadata pages and the unmap notification, shared by
+ * the grant devices (see grantmap.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "grantmap.h"
+
+static uint32_t *dir_words(const struct xsim_world *w, uint32_t dir)
+{
+	return xsim_page_va(w, dir);
+}
+
+static uint32_t per_page(uint32_t esize)
+{
+	return XSIM_PAGE_SIZE / esize;
+}
+
+uint32_t xsim_vec_len(const struct xsim_world *w, uint32_t dir)
+{
+	return dir == XSIM_NO_PAGE ? 0 : dir_words(w, dir)[0];
+}
+
+void *xsim_vec_at(const struct xsim_world *w, uint32_t dir, uint32_t esize,
+		  uint32_t i)
+{
+	uint32_t page = dir_words(w, dir)[1 + i / per_page(esize)];
+
+	return (uint8_t *)xsim_page_va(w, page) + (i % per_page(esize)) * esize;
+}
+
+static uint32_t pages_for(uint32_t n, uint32_t esize)
+{
+	return (uint32_t)(((uint64_t)n + per_page(esize) - 1) / per_page(esize));
+}
+
+int xsim_vec_resize(struct xsim_world *w, uint32_t *dir, uint32_t esize,
+		    uint32_t n)
+{
+	uint32_t *words, have, need, len, i;
+
+	if (pages_for(n, esize) > XSIM_VEC_PAGES)
+		return -ENOMEM;
+	if (*dir == XSIM_NO_PAGE) {
+		if (!n)
+			return 0;
+		*dir = xsim_page_alloc(w, XSIM_DOMID_XEN, XSIM_PAGE_META);
+		if (*dir == XSIM_NO_PAGE)
+			return -ENOMEM;
+	}
+	words = dir_words(w, *dir);
+	len = words[0];
+	have = pages_for(len, esize);
+	need = pages_for(n, esize);
+	for (i = have; i < need; i++) {
+		words[1 + i] = xsim_page_alloc(w, XSIM_DOMID_XEN, XSIM_PAGE_META);
+		if (words[1 + i] == XSIM_NO_PAGE) {
+			while (i-- > have) {
+				xsim_page_free(w, words[1 + i]);
+				words[1 + i] = XSIM_NO_PAGE;
+			}
+			if (!len)
+				xsim_vec_free(w, dir);
+			return -ENOMEM;
+		}
+	}
+	/* Fresh pages come zeroed; the tail of a kept page may not be. */
+	if (n > len && len % per_page(esize)) {
+		uint32_t end = n < have * per_page(esize) ? n :
+							    have * per_page(esize);
+
+		for (i = len; i < end; i++)
+			memset(xsim_vec_at(w, *dir, esize, i), 0, esize);
+	}
+	for (i = need; i < have; i++) {
+		xsim_page_free(w, words[1 + i]);
+		words[1 + i] = XSIM_NO_PAGE;
+	}
+	words[0] = n;
+	if (!n)
+		xsim_vec_free(w, dir);
+	return 0;
+}
+
+int xsim_vec_insert(struct xsim_world *w, uint32_t *dir, uint32_t esize,
+		    uint32_t i)
+{
+	uint32_t len = xsim_vec_len(w, *dir), k;
+	int rc;
+
+	if (i > len || len == UINT32_MAX)
+		return -EINVAL;
+	rc = xsim_vec_resize(w, dir, esize, len + 1);
+	if (rc)
+		return rc;
+	for (k = len; k > i; k--)
+		memcpy(xsim_vec_at(w, *dir, esize, k),
+		       xsim_vec_at(w, *dir, esize, k - 1), esize);
+	memset(xsim_vec_at(w, *dir, esize, i), 0, esize);
+	return 0;
+}
+
+void xsim_vec_remove(struct xsim_world *w, uint32_t *dir, uint32_t esize,
+		     uint32_t i)
+{
+	uint32_t len = xsim_vec_len(w, *dir), k;
+
+	if (i >= len)
+		return;
+	for (k = i; k + 1 < len; k++)
+		memcpy(xsim_vec_at(w, *dir, esize, k),
+		       xsim_vec_at(w, *dir, esize, k + 1), esize);
+	/* Shrinking never allocates, so it cannot fail. */
+	(void)xsim_vec_resize(w, dir, esize, len - 1);
+}
+
+void xsim_vec_free(struct xsim_world *w, uint32_t *dir)
+{
+	uint32_t *words, i;
+
+	if (*dir == XSIM_NO_PAGE)
+		return;
+	words = dir_words(w, *dir);
+	for (i = 0; i < XSIM_VEC_PAGES; i++)
+		if (words[1 + i] != XSIM_NO_PAGE)
+			xsim_page_free(w, words[1 + i]);
+	xsim_page_free(w, *dir);
+	*dir = XSIM_NO_PAGE;
+}
+
+/*
+ * Linux's evtchn_get() consults the kernel's own port-to-irq table and
+ * makes no hypercall, so this reads the caller domain's port state
+ * directly rather than through EVTCHNOP_status (which would log a read
+ * of that domain in the effect log).
+ */
+bool xsim_notify_port_valid(const struct xsim_caller *c, uint32_t port)
+{
+	const struct xsim_domain *d = xsim_dom_get(c->w, c->domid);
+	const struct xsim_port *p;
+	uint32_t bucket;
+
+	if (!d || port >= XSIM_EVTCHN_2L_NR)
+		return false;
+	bucket = d->evtchn_bucket[port / XSIM_PORTS_PER_BUCKET];
+	if (bucket == XSIM_NO_PAGE)
+		return false;
+	p = (const struct xsim_port *)xsim_page_va(c->w, bucket) +
+	    port % XSIM_PORTS_PER_BUCKET;
+	return p->state != XSIM_ECS_FREE && p->state != XSIM_ECS_RESERVED;
+}
+
+void xsim_notify_send(const struct xsim_caller *c, uint32_t port)
+{
+	(void)xsim_evtchn_send(c, port);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to gntdev.c and gntalloc.c: the record keeping they share.
+ *
+ * Per-handle records live in the world's shared memory (a handle slot is
+ * 256 bytes), so they are kept in growable vectors of fixed-size elements
+ * in metadata pages.  A vector is named by its directory page: word 0
+ * holds the length, words 1.. the element pages.  0 names the empty
+ * vector.  All of it runs with the machine lock held.
+ */
+#ifndef XENSIM_GRANTMAP_H
+#define XENSIM_GRANTMAP_H
+
+#include <stdint.h>
+
+#include "devpriv.h"
+
+/* Element pages one directory can name. */
+#define XSIM_VEC_PAGES		(XSIM_PAGE_SIZE / sizeof(uint32_t) - 1)
+
+/* Elements in the vector. */
+uint32_t xsim_vec_len(const struct xsim_world *w, uint32_t dir);
+/* Element i (i < length); esize divides the page size. */
+void *xsim_vec_at(const struct xsim_world *w, uint32_t dir, uint32_t esize,
+		  uint32_t i);
+/*
+ * Set the length to n, zeroing new elements and freeing pages no longer
+ * needed; creates the directory when *dir is 0 and frees it at n == 0.
+ * -ENOMEM when the pool or the directory is exhausted.
+ */
+int xsim_vec_resize(struct xsim_world *w, uint32_t *dir, uint32_t esize,
+		    uint32_t n);
+/* Insert a zeroed element at position i <= length, shifting the rest up. */
+int xsim_vec_insert(struct xsim_world *w, uint32_t *dir, uint32_t esize,
+		    uint32_t i);
+/* Remove element i, shifting the rest down. */
+void xsim_vec_remove(struct xsim_world *w, uint32_t *dir, uint32_t esize,
+		     uint32_t i);
+void xsim_vec_free(struct xsim_world *w, uint32_t *dir);
+
+/*
+ * Unmap notification (Linux UNMAP_NOTIFY_*, same values in gntdev.h and
+ * gntalloc.h).  Validating a port is Linux's evtchn_get(): the port must
+ * be open in the caller's domain.  Sending ignores failure, as
+ * notify_remote_via_evtchn does.
+ */
+#define XSIM_UNMAP_NOTIFY_CLEAR_BYTE	0x1u
+#define XSIM_UNMAP_NOTIFY_SEND_EVENT	0x2u
+#define XSIM_UNMAP_NOTIFY_ALL		0x3u
+
+bool xsim_notify_port_valid(const struct xsim_caller *c, uint32_t port);
+void xsim_notify_send(const struct xsim_caller *c, uint32_t port);
+
+#endif /* XENSIM_GRANTMAP_H */

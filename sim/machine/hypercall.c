@@ -1,9 +1,46 @@
 /* SPDX-License-Identifier: MIT */
-/* STUB: replaced by the hypercall dispatcher. */
+/*
+ * The raw hypercall dispatcher: what privcmd's IOCTL_PRIVCMD_HYPERCALL
+ * reaches (Xen: the hypercall table, xen/arch/x86/pv/hypercall.c).  One
+ * job: route by number to the family that decodes the arguments.
+ */
+#define __XEN_TOOLS__ 1
+
 #include <errno.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+
 #include <xensim/machine.h>
-#include "layout.h"
-long xsim_hypercall(const struct xsim_caller *c, const struct xsim_uaccess *ua, uint64_t op, const uint64_t arg[5]) { (void)c; (void)ua; (void)op; (void)arg; return -ENOSYS; }
-long xsim_dm_op(const struct xsim_caller *c, const struct xsim_uaccess *ua, uint32_t domid, const struct xsim_ubuf *bufs, uint32_t nr) { (void)c; (void)ua; (void)domid; (void)bufs; (void)nr; return -ENOSYS; }
-int xsim_acquire_resource(const struct xsim_caller *c, uint32_t domid, uint32_t type, uint32_t id, uint32_t idx, uint32_t nr, uint32_t *pages, uint64_t *total) { (void)c; (void)domid; (void)type; (void)id; (void)idx; (void)nr; (void)pages; (void)total; return -ENOSYS; }
-void xsim_ioreq_teardown(struct xsim_world *w, struct xsim_domain *d) { (void)w; (void)d; }
+
+#include "hypercall.h"
+
+long xsim_hypercall(const struct xsim_caller *c, const struct xsim_uaccess *ua,
+		    uint64_t op, const uint64_t arg[5])
+{
+	switch (op) {
+	case __HYPERVISOR_xen_version:
+		return xsim_hc_xen_version(c, ua, arg[0], arg[1]);
+	case __HYPERVISOR_memory_op:
+		return xsim_hc_memory_op(c, ua, arg[0], arg[1]);
+	case __HYPERVISOR_event_channel_op:
+		return xsim_hc_event_channel_op(c, ua, arg[0], arg[1]);
+	case __HYPERVISOR_grant_table_op:
+		return xsim_hc_grant_table_op(c, ua, arg[0], arg[1], arg[2]);
+	case __HYPERVISOR_hvm_op:
+		return xsim_hc_hvm_op(c, ua, arg[0], arg[1]);
+	case __HYPERVISOR_dm_op:
+		return xsim_hc_dm_op(c, ua, arg[0], arg[1], arg[2]);
+	case __HYPERVISOR_domctl:
+	case __HYPERVISOR_sysctl:
+		/*
+		 * Not modelled yet: the libxenctrl subset of domctl/sysctl
+		 * is the next step.  -ENOSYS is what Xen answers for an
+		 * operation it does not have.
+		 */
+		return -ENOSYS;
+	default:
+		/* Xen: an empty hypercall-table slot is -ENOSYS. */
+		return -ENOSYS;
+	}
+}

@@ -90,10 +90,13 @@ struct xsim_io_range {
 
 struct xsim_ioreq_server {
 	uint8_t used, enabled, bufioreq_handling;
-	uint8_t pad;
+	uint8_t mem_access;	/* XEN_DMOP_IOREQ_MEM_ACCESS_* if it owns p2m_ioreq_server */
 	uint32_t ioreq_page, bufioreq_page;	/* page indices */
 	uint32_t bufioreq_port;
 	uint32_t nr_ranges;
+	uint16_t emulator;	/* the domain that created it (Xen: s->emulator) */
+	uint16_t pad;
+	uint32_t port_page;	/* META page: uint32_t per-vcpu ioreq ports */
 	struct xsim_io_range range[XSIM_MAX_IO_RANGES];
 };
 
@@ -102,6 +105,7 @@ enum xsim_dom_flags {
 	XSIM_DOM_PAUSED = 1u << 1,
 	XSIM_DOM_DYING = 1u << 2,
 	XSIM_DOM_PRIVILEGED = 1u << 3,
+	XSIM_DOM_LOG_DIRTY = 1u << 4,	/* paging log-dirty mode (dm_op track_dirty_vram) */
 };
 
 #define XSIM_HVM_NR_PARAMS	40u	/* HVM_NR_PARAMS in Xen 4.17 is 39 */

@@ -4,6 +4,7 @@
 
 SIM_LIB_SRCS   := $(sort $(wildcard sim/machine/*.c sim/dev/*.c))
 PRELOAD_SRCS   := $(sort $(wildcard sim/preload/*.c))
+PRELOAD_CHECK_SRCS := $(sort $(wildcard sim/tests/preload/*.c))
 SIM_TEST_SRCS  := $(sort $(wildcard sim/tests/test_*.c))
 SIM_TSAN_SRCS  := $(sort $(wildcard sim/tests/tsan_*.c))
 SIM_SUPPORT    := $(sort $(wildcard sim/tests/support/*.c))
@@ -39,6 +40,10 @@ $(PRELOAD_SO): $(call objs,$(BUILD),$(PRELOAD_SRCS)) $(BUILD)/lib/libxensim.a
 		-Wl,--whole-archive $(BUILD)/lib/libxensim.a -Wl,--no-whole-archive \
 		-Wl,-z,defs -Wl,-z,now $(THREAD_LIBS) -ldl
 
+# -shared-libasan: the runtime is a shared object outside the loader's
+# default path; an rpath finds it without LD_LIBRARY_PATH.
+ASAN_RT_RPATH := -Wl,-rpath,$(shell $(SAN_CC) -print-runtime-dir 2>/dev/null)
+
 ASAN_PRELOAD_SO := $(BUILD)/asan/lib/libxensim-preload.so
 $(ASAN_PRELOAD_SO): $(call objs,$(BUILD)/asan,$(PRELOAD_SRCS)) $(BUILD)/asan/lib/libxensim.a
 	@mkdir -p $(dir $@)
@@ -46,7 +51,21 @@ $(ASAN_PRELOAD_SO): $(call objs,$(BUILD)/asan,$(PRELOAD_SRCS)) $(BUILD)/asan/lib
 	$(Q)$(SAN_CC) $(ASAN_FLAGS) -shared-libasan -shared -o $@ \
 		$(call objs,$(BUILD)/asan,$(PRELOAD_SRCS)) \
 		-Wl,--whole-archive $(BUILD)/asan/lib/libxensim.a -Wl,--no-whole-archive \
-		$(THREAD_LIBS) -ldl
+		$(ASAN_RT_RPATH) $(THREAD_LIBS) -ldl
+
+# The preload's transport check: a uapi-only program (no libxensim), run
+# with LD_PRELOAD=the matching libxensim-preload.so.
+PRELOAD_CHECK      := $(BUILD)/bin/xsim-preload-check
+PRELOAD_CHECK_ASAN := $(BUILD)/asan/bin/xsim-preload-check
+$(PRELOAD_CHECK): $(call objs,$(BUILD),$(PRELOAD_CHECK_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(THREAD_LIBS)
+$(PRELOAD_CHECK_ASAN): $(call objs,$(BUILD)/asan,$(PRELOAD_CHECK_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(SAN_CC) $(ASAN_FLAGS) -shared-libasan -o $@ $^ $(ASAN_RT_RPATH) \
+		$(THREAD_LIBS)
 
 # ---- unit tests: one cmocka program per file, linked with the support code
 SIM_TESTS      := $(patsubst sim/tests/%.c,$(BUILD)/tests/sim/%,$(SIM_TEST_SRCS))
@@ -78,7 +97,7 @@ $(ABI_BIN): $(call objs,$(BUILD),$(ABI_SRCS))
 $(ABI_BIN_ASAN): $(call objs,$(BUILD)/asan,$(ABI_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(SAN_CC) $(ASAN_FLAGS) -shared-libasan -o $@ $^
+	$(Q)$(SAN_CC) $(ASAN_FLAGS) -shared-libasan $(ASAN_RT_RPATH) -o $@ $^
 
 # ---- benchmark
 BENCH_BIN := $(BUILD)/bin/xensim-bench
@@ -89,9 +108,11 @@ $(BENCH_BIN): $(call objs,$(BUILD),$(BENCH_SRCS)) $(BUILD)/lib/libxensim.a
 
 SIM_ALL := $(BUILD)/lib/libxensim.a $(SIM_TESTS) \
 	   $(if $(PRELOAD_SRCS),$(PRELOAD_SO)) $(if $(ABI_SRCS),$(ABI_BIN)) \
+	   $(if $(PRELOAD_CHECK_SRCS),$(PRELOAD_CHECK)) \
 	   $(if $(BENCH_SRCS),$(BENCH_BIN))
 SIM_CHECK_DEPS := $(SIM_ALL) $(SIM_TESTS_ASAN) $(SIM_TESTS_TSAN) \
-	   $(if $(PRELOAD_SRCS),$(ASAN_PRELOAD_SO)) $(if $(ABI_SRCS),$(ABI_BIN_ASAN))
+	   $(if $(PRELOAD_SRCS),$(ASAN_PRELOAD_SO)) $(if $(ABI_SRCS),$(ABI_BIN_ASAN)) \
+	   $(if $(PRELOAD_CHECK_SRCS),$(PRELOAD_CHECK_ASAN))
 
 all: $(SIM_ALL)
 

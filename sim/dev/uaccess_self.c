@@ -47,16 +47,31 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	signal(sig, SIG_DFL);
 }
 
-static void install(void)
+/* Put our handler in front of whatever is installed now, chaining to it. */
+static void install_one(int sig, struct sigaction *prev)
 {
-	struct sigaction sa;
+	struct sigaction sa, cur;
 
+	if (sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+	    cur.sa_sigaction == on_fault)
+		return;	/* already first: keep the recorded predecessor */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_fault;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, &prev_segv);
-	sigaction(SIGBUS, &sa, &prev_bus);
+	sigaction(sig, &sa, prev);
+}
+
+static void install(void)
+{
+	install_one(SIGSEGV, &prev_segv);
+	install_one(SIGBUS, &prev_bus);
+}
+
+void xsim_uaccess_rearm(void)
+{
+	pthread_once(&installed, install);
+	install();
 }
 
 /*

@@ -10,6 +10,32 @@
 
 #include "layout.h"
 
+/*
+ * getpid() is a real system call in glibc 2.36; the effect log records the
+ * pid on every domain-touching operation, so keep it cached and refresh it
+ * in the child after fork().
+ */
+static _Atomic uint32_t cached_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void refresh_pid(void)
+{
+	atomic_store_explicit(&cached_pid, (uint32_t)getpid(),
+			      memory_order_relaxed);
+}
+
+static void init_pid(void)
+{
+	refresh_pid();
+	pthread_atfork(NULL, NULL, refresh_pid);
+}
+
+static uint32_t current_pid(void)
+{
+	pthread_once(&pid_once, init_pid);
+	return atomic_load_explicit(&cached_pid, memory_order_relaxed);
+}
+
 uint64_t xsim_effect_next(const struct xsim_world *w)
 {
 	return atomic_load_explicit(&xsim_effect_ring(w)->next_seq,
@@ -26,7 +52,7 @@ void xsim_effect_add(struct xsim_world *w, uint32_t handle, uint16_t domid,
 	struct xsim_effect *e = &r->rec[seq & r->mask];
 
 	e->handle = handle;
-	e->pid = (uint32_t)getpid();
+	e->pid = current_pid();
 	e->domid = domid;
 	e->kind = (uint8_t)kind;
 	e->op = (uint8_t)op;

@@ -53,6 +53,12 @@ static inline int xsim_copy_out(const struct xsim_uaccess *ua, uint64_t uaddr,
  */
 int xsim_guarded_copy(void *dst, const void *src, size_t len);
 
+/*
+ * Someone replaced our SIGSEGV/SIGBUS handler (a test framework, or a
+ * program the preload serves): put ours back in front, chaining to theirs.
+ */
+void xsim_uaccess_rearm(void);
+
 /* A transport over the caller's own address space (no mmap support). */
 extern const struct xsim_uaccess xsim_uaccess_self;
 

@@ -30,6 +30,8 @@ endef
 $(eval $(call variant,$(BUILD),$(CC),$(CFLAGS)))
 $(eval $(call variant,$(BUILD)/asan,$(SAN_CC),$(ASAN_FLAGS)))
 $(eval $(call variant,$(BUILD)/tsan,$(SAN_CC),$(TSAN_FLAGS)))
+# Deliberate defects for self-tests (sim/dev/planted.h); never shipped.
+$(eval $(call variant,$(BUILD)/planted,$(CC),$(CFLAGS) -DXSIM_PLANTED))
 
 # ---- the preload shim: libxensim + interposers, one self-contained .so
 PRELOAD_SO := $(BUILD)/lib/libxensim-preload.so
@@ -38,6 +40,15 @@ $(PRELOAD_SO): $(call objs,$(BUILD),$(PRELOAD_SRCS)) $(BUILD)/lib/libxensim.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -o $@ $(call objs,$(BUILD),$(PRELOAD_SRCS)) \
 		-Wl,--whole-archive $(BUILD)/lib/libxensim.a -Wl,--no-whole-archive \
+		-Wl,-z,defs -Wl,-z,now $(THREAD_LIBS) -ldl
+
+# The same shim over the planted-defect variant, for the self-tests.
+PLANTED_PRELOAD_SO := $(BUILD)/planted/lib/libxensim-preload.so
+$(PLANTED_PRELOAD_SO): $(call objs,$(BUILD)/planted,$(PRELOAD_SRCS)) $(BUILD)/planted/lib/libxensim.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -o $@ $(call objs,$(BUILD)/planted,$(PRELOAD_SRCS)) \
+		-Wl,--whole-archive $(BUILD)/planted/lib/libxensim.a -Wl,--no-whole-archive \
 		-Wl,-z,defs -Wl,-z,now $(THREAD_LIBS) -ldl
 
 # -shared-libasan: the runtime is a shared object outside the loader's

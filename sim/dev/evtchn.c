@@ -22,6 +22,7 @@
 #include <xensim/uapi.h>
 
 #include "devpriv.h"
+#include "planted.h"
 
 /* xen_evtchn_nr_channels() for the 2-level ABI. */
 #define NR_PORTS	XSIM_EVTCHN_2L_NR
@@ -219,7 +220,7 @@ static long ioctl_bind_interdomain(struct xsim_world *w, struct xsim_file f,
 	 * bits set never matches the 16-bit restricted domid, though Xen
 	 * would see it truncated.
 	 */
-	if (!rc)
+	if (!rc && !XSIM_PLANT("evtchn-interdomain"))
 		rc = audit(w, h, XSIM_OP_EVTCHN_BIND_INTERDOMAIN,
 			   bind.remote_domain, XSIM_AFTER_COPY);
 	if (rc)
@@ -314,6 +315,8 @@ static long ioctl_reset(struct xsim_world *w, struct xsim_handle *h)
 	/* The ring only: bindings and the restriction stay. */
 	st->ring_cons = st->ring_prod = 0;
 	st->ring_overflow = 0;
+	if (XSIM_PLANT("evtchn-reset"))
+		h->rs.restricted = false;
 	return 0;
 }
 

@@ -36,9 +36,14 @@ all:
 # Keep objects that pattern rules build on the way to a program.
 .SECONDARY:
 
+# Every component brings its own fragment; each adds what `make check`
+# needs built to CHECK_DEPS and its tests to scripts/suites/.
+CHECK_DEPS :=
 include sim/sim.mk
--include conformance/conformance.mk
--include fuzz/fuzz.mk
+include $(sort $(wildcard conformance/*.mk fuzz/*.mk vm-images/*.mk))
+
+check: $(CHECK_DEPS)
+	$(Q)BUILD=$(BUILD) sh scripts/run-tests.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -2,7 +2,7 @@
 # Run test programs, read their TAP, print one verdict line per program and
 # a last line "N passed, N failed, N skipped" (counted per test case).
 #
-#   scripts/run-tests.sh SUITE...     suites: sim
+#   scripts/run-tests.sh [SUITE...]   default: every scripts/suites/*.sh
 #
 # A program is judged by what it printed and how it ended:
 #  - every "ok" / "not ok" TAP line is a test case ("# SKIP" makes it a skip);
@@ -14,8 +14,12 @@ set -eu
 
 BUILD=${BUILD:-build}
 LOGS="$BUILD/test-logs"
+# Used by the suites this script sources.
+# shellcheck disable=SC2034
 PRELOAD="$PWD/$BUILD/lib/libxensim-preload.so"
+# shellcheck disable=SC2034
 ASAN_PRELOAD="$PWD/$BUILD/asan/lib/libxensim-preload.so"
+# shellcheck disable=SC2034
 PROFILES="proposed linux linux-xsa482 freebsd netbsd"
 
 # Sanitizers: fail hard, and keep reports readable.
@@ -66,48 +70,23 @@ run_one() {
 	fi
 }
 
-suite_sim() {
-	for t in "$BUILD"/tests/sim/test_*; do
-		[ -x "$t" ] && run_one "sim/$(basename "$t")" "$t"
-	done
-	for t in "$BUILD"/asan/tests/sim/test_*; do
-		[ -x "$t" ] && run_one "sim/asan/$(basename "$t")" "$t"
-	done
-	for t in "$BUILD"/tsan/tests/sim/tsan_*; do
-		[ -x "$t" ] && run_one "sim/tsan/$(basename "$t")" "$t"
-	done
-	if [ -x "$BUILD/bin/xsim-preload-check" ]; then
-		run_one "sim/preload-check" env LD_PRELOAD="$PRELOAD" \
-			"$BUILD/bin/xsim-preload-check"
-	fi
-	if [ -x "$BUILD/asan/bin/xsim-preload-check" ]; then
-		run_one "sim/asan/preload-check" env LD_PRELOAD="$ASAN_PRELOAD" \
-			"$BUILD/asan/bin/xsim-preload-check"
-	fi
-	if [ -x "$BUILD/bin/xsim-abi-check" ]; then
-		for p in $PROFILES; do
-			run_one "sim/abi-check profile=$p" env XENSIM_PROFILE="$p" \
-				LD_PRELOAD="$PRELOAD" "$BUILD/bin/xsim-abi-check"
-		done
-		run_one "sim/abi-check profile=linux-xsa482 domU" \
-			env XENSIM_PROFILE=linux-xsa482 XENSIM_CALLER_DOMID=1 \
-			LD_PRELOAD="$PRELOAD" "$BUILD/bin/xsim-abi-check"
-	fi
-	if [ -x "$BUILD/asan/bin/xsim-abi-check" ]; then
-		for p in proposed linux; do
-			run_one "sim/asan/abi-check profile=$p" \
-				env XENSIM_PROFILE="$p" LD_PRELOAD="$ASAN_PRELOAD" \
-				"$BUILD/asan/bin/xsim-abi-check"
-		done
-	fi
-}
+# Suites: scripts/suites/NAME.sh defines suite_NAME (using run_one).
+for f in "$(dirname "$0")"/suites/*.sh; do
+	# shellcheck source=/dev/null
+	. "$f"
+done
 
-[ $# -gt 0 ] || set -- sim
+if [ $# -eq 0 ]; then
+	for f in "$(dirname "$0")"/suites/*.sh; do
+		set -- "$@" "$(basename "$f" .sh)"
+	done
+fi
 for s in "$@"; do
-	case "$s" in
-	sim) suite_sim ;;
-	*) echo "run-tests: unknown suite '$s'" >&2; exit 2 ;;
-	esac
+	if ! command -v "suite_$s" >/dev/null 2>&1; then
+		echo "run-tests: unknown suite '$s'" >&2
+		exit 2
+	fi
+	"suite_$s"
 done
 
 if [ -n "$programs_failed" ]; then

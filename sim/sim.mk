@@ -127,11 +127,7 @@ SIM_CHECK_DEPS := $(SIM_ALL) $(SIM_TESTS_ASAN) $(SIM_TESTS_TSAN) \
 
 all: $(SIM_ALL)
 
-.PHONY: check-sim
-check-sim: $(SIM_CHECK_DEPS)
-	$(Q)BUILD=$(BUILD) sh scripts/run-tests.sh sim
-
-check: check-sim
+CHECK_DEPS += $(SIM_CHECK_DEPS)
 
 bench: $(BENCH_BIN) $(PRELOAD_SO)
 	$(Q)LD_PRELOAD=$(abspath $(PRELOAD_SO)) $(BENCH_BIN)

@@ -129,5 +129,5 @@ all: $(SIM_ALL)
 
 CHECK_DEPS += $(SIM_CHECK_DEPS)
 
-bench: $(BENCH_BIN) $(PRELOAD_SO)
+bench:: $(BENCH_BIN) $(PRELOAD_SO)
 	$(Q)LD_PRELOAD=$(abspath $(PRELOAD_SO)) $(BENCH_BIN)

@@ -194,6 +194,20 @@ static const struct xsim_profile proposed = {
 	},								\
 }
 
+/* An event-channel device with no restrict (FreeBSD, NetBSD). */
+#define UNRESTRICTED_EVTCHN(unknown) {					\
+	.present = true,						\
+	.unknown_err = (unknown),					\
+	.op = {								\
+		[XSIM_OP_EVTCHN_BIND_VIRQ] = OPEN,			\
+		[XSIM_OP_EVTCHN_BIND_INTERDOMAIN] = OPEN,		\
+		[XSIM_OP_EVTCHN_BIND_UNBOUND_PORT] = OPEN,		\
+		[XSIM_OP_EVTCHN_UNBIND] = OPEN,				\
+		[XSIM_OP_EVTCHN_NOTIFY] = OPEN,				\
+		[XSIM_OP_EVTCHN_RESET] = OPEN,				\
+	},								\
+}
+
 static const struct xsim_profile linux61 = {
 	.name = "linux",
 	.summary = "Linux 6.1 dom0: privcmd EPERM, evtchn EACCES, no grant restrict",
@@ -234,7 +248,7 @@ static const struct xsim_profile linux_xsa482 = {
  * with the same domid 0, another EINVAL (FreeBSD returns it negated,
  * which this ABI cannot express: we answer EINVAL); no v1 MMAP; unknown
  * ioctls ENOSYS.  evtchn: no restrict, unknown ioctls ENOTTY.  gntdev:
- * no restrict.  No separate gntalloc device (FreeBSD's gntdev allocates).
+ * no restrict (the same ioctl answers as Linux's on this ABI).  No separate gntalloc device (FreeBSD's gntdev allocates).
  */
 static const struct xsim_profile freebsd = {
 	.name = "freebsd",
@@ -255,29 +269,8 @@ static const struct xsim_profile freebsd = {
 			[XSIM_OP_PRIVCMD_MMAP_RESOURCE] = TARGET(EPERM),
 		},
 	},
-	.dev[XSIM_DEV_EVTCHN] = {
-		.present = true,
-		.unknown_err = ENOTTY,
-		.op = {
-			[XSIM_OP_EVTCHN_BIND_VIRQ] = OPEN,
-			[XSIM_OP_EVTCHN_BIND_INTERDOMAIN] = OPEN,
-			[XSIM_OP_EVTCHN_BIND_UNBOUND_PORT] = OPEN,
-			[XSIM_OP_EVTCHN_UNBIND] = OPEN,
-			[XSIM_OP_EVTCHN_NOTIFY] = OPEN,
-			[XSIM_OP_EVTCHN_RESET] = OPEN,
-		},
-	},
-	.dev[XSIM_DEV_GNTDEV] = {
-		.present = true,
-		.unknown_err = ENOTTY,
-		.op = {
-			[XSIM_OP_GNTDEV_MAP_GRANT_REF] = OPEN,
-			[XSIM_OP_GNTDEV_UNMAP_GRANT_REF] = OPEN,
-			[XSIM_OP_GNTDEV_GET_OFFSET_FOR_VADDR] = OPEN,
-			[XSIM_OP_GNTDEV_SET_UNMAP_NOTIFY] = OPEN,
-			[XSIM_OP_GNTDEV_GRANT_COPY] = OPEN,
-		},
-	},
+	.dev[XSIM_DEV_EVTCHN] = UNRESTRICTED_EVTCHN(ENOTTY),
+	.dev[XSIM_DEV_GNTDEV] = LINUX_GNTDEV,
 	.dev[XSIM_DEV_GNTALLOC] = { .present = false },
 };
 
@@ -301,18 +294,7 @@ static const struct xsim_profile netbsd = {
 			[XSIM_OP_PRIVCMD_MMAP_RESOURCE] = OPEN,
 		},
 	},
-	.dev[XSIM_DEV_EVTCHN] = {
-		.present = true,
-		.unknown_err = EINVAL,
-		.op = {
-			[XSIM_OP_EVTCHN_BIND_VIRQ] = OPEN,
-			[XSIM_OP_EVTCHN_BIND_INTERDOMAIN] = OPEN,
-			[XSIM_OP_EVTCHN_BIND_UNBOUND_PORT] = OPEN,
-			[XSIM_OP_EVTCHN_UNBIND] = OPEN,
-			[XSIM_OP_EVTCHN_NOTIFY] = OPEN,
-			[XSIM_OP_EVTCHN_RESET] = OPEN,
-		},
-	},
+	.dev[XSIM_DEV_EVTCHN] = UNRESTRICTED_EVTCHN(EINVAL),
 	.dev[XSIM_DEV_GNTDEV] = { .present = false },
 	.dev[XSIM_DEV_GNTALLOC] = { .present = false },
 };

@@ -17,6 +17,7 @@ const struct xsim_dev_path xsim_dev_paths[] = {
 	{ "/dev/xen/evtchn", XSIM_DEV_EVTCHN },
 	{ "/dev/xen/gntdev", XSIM_DEV_GNTDEV },
 	{ "/dev/xen/gntalloc", XSIM_DEV_GNTALLOC },
+	{ "/dev/xen/hypercall", XSIM_DEV_HYPERCALL },
 	{ NULL, 0 },
 };
 
@@ -30,12 +31,21 @@ int xsim_dev_by_path(const char *path)
 	return -1;
 }
 
-static const struct xsim_dev_ops *const dev_ops[XSIM_NR_DEVS] = {
+static const struct xsim_dev_ops *const dev_ops[XSIM_NR_DEV_KINDS] = {
 	[XSIM_DEV_PRIVCMD] = &xsim_privcmd_ops,
 	[XSIM_DEV_EVTCHN] = &xsim_evtchn_ops,
 	[XSIM_DEV_GNTDEV] = &xsim_gntdev_ops,
 	[XSIM_DEV_GNTALLOC] = &xsim_gntalloc_ops,
+	[XSIM_DEV_HYPERCALL] = &xsim_hypercall_ops,
 };
+
+/* Does the profile's platform have this device node? */
+static bool dev_present(const struct xsim_profile *p, enum xsim_dev_kind dev)
+{
+	if (dev == XSIM_DEV_HYPERCALL)
+		return true;	/* no profile entry: every kernel has it */
+	return (unsigned)dev < XSIM_NR_DEVS && p->dev[dev].present;
+}
 
 static void log_restricted(struct xsim_world *w, const struct xsim_handle *h);
 
@@ -52,7 +62,7 @@ struct xsim_handle *xsim_handle_lookup(struct xsim_world *w,
 	if (f.slot >= w->sh->max_handles)
 		return NULL;
 	h = xsim_handle_get(w, f.slot);
-	if (!h->in_use || h->gen != f.gen || h->dev >= XSIM_NR_DEVS)
+	if (!h->in_use || h->gen != f.gen || h->dev >= XSIM_NR_DEV_KINDS)
 		return NULL;
 	return h;
 }
@@ -95,7 +105,7 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 	uint32_t slot, gen;
 	int rc;
 
-	if ((unsigned)dev >= XSIM_NR_DEVS || !p->dev[dev].present)
+	if (!dev_present(p, dev))
 		return -ENODEV;
 	if (!w->hooks.port_fired)
 		xsim_dev_attach(w);

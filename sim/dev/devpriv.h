@@ -151,6 +151,7 @@ extern const struct xsim_dev_ops xsim_privcmd_ops;
 extern const struct xsim_dev_ops xsim_evtchn_ops;
 extern const struct xsim_dev_ops xsim_gntdev_ops;
 extern const struct xsim_dev_ops xsim_gntalloc_ops;
+extern const struct xsim_dev_ops xsim_hypercall_ops;
 
 /* Shorthands for the profile table of a handle's device. */
 static inline const struct xsim_dev_policy *

@@ -23,6 +23,8 @@ long xsim_hypercall(const struct xsim_caller *c, const struct xsim_uaccess *ua,
 		return xsim_hc_xen_version(c, ua, arg[0], arg[1]);
 	case __HYPERVISOR_memory_op:
 		return xsim_hc_memory_op(c, ua, arg[0], arg[1]);
+	case __HYPERVISOR_multicall:
+		return xsim_hc_multicall(c, ua, arg[0], arg[1]);
 	case __HYPERVISOR_event_channel_op:
 		return xsim_hc_event_channel_op(c, ua, arg[0], arg[1]);
 	case __HYPERVISOR_grant_table_op:
@@ -32,13 +34,9 @@ long xsim_hypercall(const struct xsim_caller *c, const struct xsim_uaccess *ua,
 	case __HYPERVISOR_dm_op:
 		return xsim_hc_dm_op(c, ua, arg[0], arg[1], arg[2]);
 	case __HYPERVISOR_domctl:
+		return xsim_hc_domctl(c, ua, arg[0]);
 	case __HYPERVISOR_sysctl:
-		/*
-		 * Not modelled yet: the libxenctrl subset of domctl/sysctl
-		 * is the next step.  -ENOSYS is what Xen answers for an
-		 * operation it does not have.
-		 */
-		return -ENOSYS;
+		return xsim_hc_sysctl(c, ua, arg[0]);
 	default:
 		/* Xen: an empty hypercall-table slot is -ENOSYS. */
 		return -ENOSYS;

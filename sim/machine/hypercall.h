@@ -47,6 +47,22 @@ long xsim_hc_hvm_op(const struct xsim_caller *c,
 long xsim_hc_dm_op(const struct xsim_caller *c,
 		   const struct xsim_uaccess *ua, uint64_t domid,
 		   uint64_t nr_bufs, uint64_t bufs);
+long xsim_hc_domctl(const struct xsim_caller *c,
+		    const struct xsim_uaccess *ua, uint64_t arg);
+long xsim_hc_sysctl(const struct xsim_caller *c,
+		    const struct xsim_uaccess *ua, uint64_t arg);
+long xsim_hc_multicall(const struct xsim_caller *c,
+		       const struct xsim_uaccess *ua, uint64_t list,
+		       uint64_t nr_calls);
+
+/*
+ * getdomaininfo() as domctl and sysctl report it: fills info from d and
+ * records the READ effect (sim/machine/hc_domctl.c).
+ */
+struct xen_domctl_getdomaininfo;
+void xsim_hc_domaininfo(const struct xsim_caller *c,
+			const struct xsim_domain *d,
+			struct xen_domctl_getdomaininfo *info);
 
 /* XENMEM_acquire_resource as memory_op decodes it (sim/machine/resource.c). */
 long xsim_hc_acquire_resource(const struct xsim_caller *c,

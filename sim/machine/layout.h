@@ -142,6 +142,17 @@ struct xsim_domain {
 	uint8_t pci_link_route[4];
 	uint32_t nr_ioreq_servers;
 	struct xsim_ioreq_server ioreq[XSIM_MAX_IOREQ_SERVERS];
+
+	/*
+	 * XEN_DOMCTL_createdomain inputs the machine API does not carry
+	 * (sim/machine/hc_domctl.c); 0 for domains made through that API.
+	 * vcpu_limit is Xen's d->max_vcpus, which XEN_DOMCTL_max_vcpus must
+	 * repeat; max_vcpus above counts the vcpus that exist.
+	 */
+	uint32_t cdf;			/* XEN_DOMCTL_CDF_* */
+	uint32_t vcpu_limit;
+	uint32_t emulation_flags;	/* XEN_X86_EMU_* */
+	uint32_t paging_pool_pages;	/* XEN_DOMCTL_set_paging_mempool_size */
 };
 
 /* Open device handles (Linux: struct file + its private_data). */

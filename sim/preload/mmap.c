@@ -109,6 +109,59 @@ static void *sim_mmap(mmap_fn fn, void *addr, size_t len, int prot, int flags,
 	return p;
 }
 
+/*
+ * /dev/xen/hypercall: zeroed pages of the caller's own, shared like the
+ * driver's (inherited by fork, never copied), so plain MAP_SHARED
+ * anonymous memory.  Not recorded: no device needs to hear of an unmap.
+ */
+static void *hypercall_mmap(mmap_fn fn, void *addr, size_t len, int prot,
+			    int flags, off_t off, xp_fdent e)
+{
+	const struct xp_libc *c = xp_real();
+	int type = flags & MAP_TYPE, rc;
+	struct xp_cuts cuts;
+	size_t alen = page_round(len);
+	void *p;
+
+	if ((uint64_t)off & PAGE_MASK_LOW || !len)
+		return fail(EINVAL);
+	if (!alen)
+		return fail(ENOMEM);
+	if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE &&
+	    type != MAP_PRIVATE)
+		return fail(EINVAL);
+	if (!xp_fd_readable(e) ||
+	    (type != MAP_PRIVATE && (prot & PROT_WRITE) && !xp_fd_writable(e)))
+		return fail(EACCES);
+	/* privcmd_buf_mmap(): "if (!(vma->vm_flags & VM_SHARED))". */
+	if (type == MAP_PRIVATE)
+		return fail(EINVAL);
+	xp_cuts_init(&cuts);
+	xp_vma_lock();
+	p = fn(addr, alen, prot, (flags & ~MAP_TYPE) | MAP_SHARED |
+	       MAP_ANONYMOUS, -1, 0);
+	rc = p == MAP_FAILED ? -errno : 0;
+	if (!rc)	/* a MAP_FIXED may have replaced device mappings */
+		xp_vma_cut_locked((uintptr_t)p, alen, &cuts);
+	xp_vma_unlock();
+	xp_vma_notify(&cuts);
+	if (rc)
+		return fail(-rc);
+	if (!xp_enter()) {
+		rc = -EINTR;
+	} else {
+		rc = xsim_dev_mmap(xp_world_peek(), xp_fd_file(e), (uintptr_t)p,
+				   alen, (uint64_t)off >> XSIM_PAGE_SHIFT, prot,
+				   &xp_uaccess);
+		xp_leave();
+	}
+	if (rc < 0) {
+		c->munmap(p, alen);
+		return fail(-rc);
+	}
+	return p;
+}
+
 /* Someone else's mapping: only a MAP_FIXED over ours concerns us. */
 static void *other_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 			int flags, int fd, off_t off)
@@ -142,6 +195,8 @@ static void *do_mmap(mmap_fn fn, void *addr, size_t len, int prot, int flags,
 	e = xp_fd_classify(fd);
 	if (!xp_fd_is_sim(e))
 		return other_mmap(fn, addr, len, prot, flags, fd, off);
+	if (xp_fd_dev(e) == XSIM_DEV_HYPERCALL)
+		return hypercall_mmap(fn, addr, len, prot, flags, off, e);
 	return sim_mmap(fn, addr, len, prot, flags, off, e);
 }
 

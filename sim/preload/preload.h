@@ -153,14 +153,15 @@ void xp_release_if_dead(struct xsim_file f);
  * One 64-bit word per fd:
  *   0           unknown: not seen yet, or invalidated (identify on use)
  *   1           not a device fd of this world
- *   ...10       a handle: bits 2-3 device, 4-5 access mode (O_ACCMODE),
- *               6-31 slot, 32-63 generation
+ *   ...10       a handle: bits 2-4 device, 5-6 access mode (O_ACCMODE),
+ *               7-31 slot, 32-63 generation
  */
 typedef uint64_t xp_fdent;
 
 #define XP_FD_UNKNOWN	((xp_fdent)0)
 #define XP_FD_OTHER	((xp_fdent)1)
-#define XP_SLOT_LIMIT	(1u << 26)
+_Static_assert(XSIM_NR_DEV_KINDS <= 8, "device kinds fit 3 bits");
+#define XP_SLOT_LIMIT	(1u << 25)
 
 static inline bool xp_fd_is_sim(xp_fdent e)
 {
@@ -171,13 +172,13 @@ static inline xp_fdent xp_fd_make(struct xsim_file f, unsigned dev,
 				  unsigned acc)
 {
 	return (xp_fdent)f.gen << 32 | (xp_fdent)(f.slot & (XP_SLOT_LIMIT - 1))
-		<< 6 | (xp_fdent)(acc & 3) << 4 | (xp_fdent)(dev & 3) << 2 | 2;
+		<< 7 | (xp_fdent)(acc & 3) << 5 | (xp_fdent)(dev & 7) << 2 | 2;
 }
 
 static inline struct xsim_file xp_fd_file(xp_fdent e)
 {
 	struct xsim_file f = {
-		.slot = (uint32_t)(e >> 6) & (XP_SLOT_LIMIT - 1),
+		.slot = (uint32_t)(e >> 7) & (XP_SLOT_LIMIT - 1),
 		.gen = (uint32_t)(e >> 32),
 	};
 	return f;
@@ -185,26 +186,26 @@ static inline struct xsim_file xp_fd_file(xp_fdent e)
 
 static inline enum xsim_dev_kind xp_fd_dev(xp_fdent e)
 {
-	return (enum xsim_dev_kind)((e >> 2) & 3);
+	return (enum xsim_dev_kind)((e >> 2) & 7);
 }
 
 static inline bool xp_fd_readable(xp_fdent e)
 {
-	unsigned acc = (e >> 4) & 3;
+	unsigned acc = (e >> 5) & 3;
 
 	return acc == 0 /* O_RDONLY */ || acc == 2 /* O_RDWR */;
 }
 
 static inline bool xp_fd_writable(xp_fdent e)
 {
-	unsigned acc = (e >> 4) & 3;
+	unsigned acc = (e >> 5) & 3;
 
 	return acc == 1 /* O_WRONLY */ || acc == 2 /* O_RDWR */;
 }
 
 static inline unsigned xp_fd_accmode(xp_fdent e)
 {
-	return (e >> 4) & 3;
+	return (e >> 5) & 3;
 }
 
 xp_fdent xp_fd_get(int fd);

@@ -18,7 +18,14 @@ enum xsim_dev_kind {
 	XSIM_DEV_EVTCHN,
 	XSIM_DEV_GNTDEV,
 	XSIM_DEV_GNTALLOC,
-	XSIM_NR_DEVS
+	XSIM_NR_DEVS,		/* the devices a profile describes */
+	/*
+	 * /dev/xen/hypercall (Linux drivers/xen/privcmd-buf.c): hypercall
+	 * buffers only, no ioctl, nothing to restrict.  Outside the profile
+	 * tables; present in every profile.
+	 */
+	XSIM_DEV_HYPERCALL = XSIM_NR_DEVS,
+	XSIM_NR_DEV_KINDS
 };
 
 /* Every operation of every device: one per ioctl of the uapi headers. */

@@ -1,8 +1,72 @@
 # SPDX-License-Identifier: MIT
-# conformance/: the contract suite.  Until the catalogue and scripts/xrc
-# land, the main job checks the embedded sim, behaving as the 2016
-# proposal, through the uapi ABI check under the preload.
+# conformance/: the contract catalogue and its runner.  Included from the
+# top-level Makefile (after sim/sim.mk, whose variant rules build objects).
+#
+#   build/bin/xrc-conformance           the catalogue + runner + fixture +
+#                                       bodies, linked with Debian's libxen*
+#   build/bin/xrc-conformance-selftest  the same runner over a tiny catalogue
+#                                       of bodies that pass, fail, skip, error,
+#                                       crash and hang (conformance/selftest/)
+#
+# The runner judges any backend through the device ABI and libxen* only:
+# nothing here links libxensim.
 
-.PHONY: conformance
-conformance: $(ABI_BIN) $(PRELOAD_SO)
-	$(Q)XENSIM_PROFILE=proposed LD_PRELOAD=$(abspath $(PRELOAD_SO)) $(ABI_BIN)
+XRC_RUNNER_SRCS   := $(sort $(wildcard conformance/runner/*.c conformance/fixture/*.c))
+XRC_BODY_SRCS     := $(sort $(wildcard conformance/bodies/*.c))
+XRC_SRCS          := conformance/catalogue.c $(XRC_RUNNER_SRCS) $(XRC_BODY_SRCS)
+XRC_SELFTEST_SRCS := $(sort $(wildcard conformance/selftest/*.c))
+
+XRC_BIN           := $(BUILD)/bin/xrc-conformance
+XRC_SELFTEST_BIN  := $(BUILD)/bin/xrc-conformance-selftest
+
+# The library-level bodies (rows/lib.rows) call Debian's libraries.
+XRC_LIBS := -lxenctrl -lxenforeignmemory -lxenevtchn -lxengnttab \
+	    -lxendevicemodel -lxentoolcore -lxencall
+
+XRC_OBJS          := $(call objs,$(BUILD),$(XRC_SRCS))
+XRC_SELFTEST_OBJS := $(call objs,$(BUILD),$(XRC_RUNNER_SRCS) $(XRC_SELFTEST_SRCS))
+# The runner under ASan+UBSan (clang), checked by the self-test too.
+XRC_SELFTEST_ASAN      := $(BUILD)/asan/bin/xrc-conformance-selftest
+XRC_SELFTEST_ASAN_OBJS := $(call objs,$(BUILD)/asan,$(XRC_RUNNER_SRCS) $(XRC_SELFTEST_SRCS))
+
+# The suite's headers; the variant rule's recipe sees this at build time.
+$(sort $(XRC_OBJS) $(XRC_SELFTEST_OBJS) $(XRC_SELFTEST_ASAN_OBJS)): \
+	BASE_CFLAGS += -Iconformance/include
+
+$(XRC_BIN): $(XRC_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(XRC_LIBS)
+
+$(XRC_SELFTEST_BIN): $(XRC_SELFTEST_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^
+
+$(XRC_SELFTEST_ASAN): $(XRC_SELFTEST_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(SAN_CC) $(ASAN_FLAGS) -shared-libasan $(ASAN_RT_RPATH) -o $@ $^
+
+all: $(XRC_BIN) $(XRC_SELFTEST_BIN)
+
+# The runner's self-tests drive the sim through the preload.
+XRC_CHECK_DEPS := $(XRC_BIN) $(XRC_SELFTEST_BIN) $(PRELOAD_SO) \
+		  $(XRC_SELFTEST_ASAN) $(ASAN_PRELOAD_SO)
+CHECK_DEPS += $(XRC_CHECK_DEPS)
+
+.PHONY: check-conformance
+check-conformance: $(XRC_CHECK_DEPS)
+	$(Q)BUILD=$(BUILD) sh scripts/run-tests.sh conformance
+
+# The main job: the catalogue against the sim behaving as the proposal.
+# scripts/xrc picks the preload and the report folder
+# (build/results/sim-proposed/); without it, the same by hand.
+conformance: $(XRC_BIN) $(PRELOAD_SO)
+	$(Q)if [ -f scripts/xrc ]; then \
+		BUILD=$(BUILD) sh scripts/xrc run --backend sim --profile proposed; \
+	else \
+		XENSIM_PROFILE=proposed LD_PRELOAD=$(abspath $(PRELOAD_SO)) \
+			$(XRC_BIN) --backend sim:proposed --profile proposed \
+			--out $(BUILD)/results/sim-proposed; \
+	fi

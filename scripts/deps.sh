@@ -20,6 +20,8 @@ linux-libc-dev
 libxen-dev
 pkg-config
 shellcheck
+perl
+libxml2-utils
 "
 
 missing=""

@@ -43,8 +43,13 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		prev->sa_handler(sig);
 		return;
 	}
-	/* Default action: re-arm it and let the faulting access run again. */
+	/*
+	 * Default action: re-arm it; a real fault recurs when the access runs
+	 * again, a signal someone sent (raise, kill) must be sent again.
+	 */
 	signal(sig, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(sig);
 }
 
 /* Put our handler in front of whatever is installed now, chaining to it. */

@@ -41,6 +41,11 @@ struct xrc_domains {
 };
 #define XRC_NO_DOMAIN	0xFFFFu
 
+/*
+ * The run's domains.  ERROR "fixture: ..." when the probe found fewer than
+ * two guests or could not look; SKIP when there is no privcmd device at
+ * all (nothing to test on this backend).
+ */
 const struct xrc_domains *xrc_domains(struct xrc_ctx *t);
 
 /* The device directory under test (--devdir; default /dev/xen). */

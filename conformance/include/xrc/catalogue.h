@@ -15,6 +15,7 @@
 #ifndef XRC_CATALOGUE_H
 #define XRC_CATALOGUE_H
 
+#include <errno.h>	/* the E(EPERM)... cells of the row files */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,6 +49,7 @@ enum xrc_expect_kind {
 	XRC_X_DENIED,		/* -1 with errno in {EPERM, EACCES} */
 	XRC_X_UNSUPPORTED,	/* -1 with errno in {ENOSYS, EOPNOTSUPP, ENOTTY} */
 	XRC_X_SKIP,		/* the feature is absent: the body must SKIP */
+	XRC_X_FAILS,		/* -1 with any errno: the clause says only "fails" */
 };
 
 struct xrc_expect {
@@ -64,6 +66,7 @@ struct xrc_expect {
 #define UNSUP		{ XRC_X_UNSUPPORTED, 0 }
 #define UNSPEC		{ XRC_X_UNSPEC, 0 }
 #define NA		{ XRC_X_SKIP, 0 }
+#define FAILS		{ XRC_X_FAILS, 0 }
 
 typedef void (*xrc_body_fn)(struct xrc_ctx *t);
 

@@ -1,0 +1,8 @@
+# shellcheck shell=sh
+# conformance/: the runner's self-test (build/bin/xrc-conformance-selftest
+# on the sim: verdicts, exit codes, reports, timeouts, --jobs).  It reports
+# a failure itself when the binaries are not built.
+suite_conformance() {
+	run_one "conformance/runner-selftest" \
+		env BUILD="$BUILD" sh conformance/selftest/run.sh
+}

@@ -1,0 +1,387 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: MIT
+# summary: libFuzzer campaigns on the restrict audits (fuzz/)
+#
+# `xrc fuzz`: build and run the libFuzzer targets of fuzz/ (the four
+# device models and the differential against a port), keep their corpora
+# under build/fuzz/, minimize and save what they find, replay it, prove
+# the oracles on planted defects, and print the speed figures.
+
+xrc_fuzz_help() {
+	cat <<-EOF
+	usage: xrc fuzz TARGET... | --all   [--time S] [--jobs N] [--profile P]
+	       xrc fuzz --selftest [--time S]
+	       xrc fuzz --smoke [--time S]
+	       xrc fuzz --repro FILE
+	       xrc fuzz --port FILE.c [--time S] [--profile P]
+	       xrc fuzz --figures [--time S]
+
+	Runs libFuzzer campaigns (build/fuzz/bin/fuzz-TARGET, ASan+UBSan) on the
+	restrict audits.  Targets: privcmd, evtchn, gntdev, gntalloc (programs
+	of open/dup/fork/restrict/ioctl/mmap/close on that device of the sim,
+	in-process), diff (the differential target with the reference as the
+	port), diff-lax (fuzz/ports/lax.c, a port with deliberate mistakes:
+	always finds something).  --all: every target but diff-lax.
+
+	  --time S      seconds per target (default 10; --smoke 3, --selftest 60
+	                as the limit to find each planted defect, --figures 5)
+	  --jobs N      N fuzzing processes per target, on one corpus
+	  --profile P   the profile the sim follows (see 'xrc profiles'); 'all':
+	                each in turn; default: each input picks one (its first
+	                byte)
+
+	Corpora grow in build/fuzz/corpus/TARGET/ (seeded from fuzz/corpus/);
+	findings are minimized into build/fuzz/crashes/TARGET/ with a .repro
+	file holding the one-line command that reproduces them.  Each target
+	ends with one line: 'TARGET: N execs, R exec/s, C crashes'.
+
+	  --selftest    builds the sim with planted defects (build/fuzz-planted/)
+	                and proves that each relevant target finds each one, and
+	                that the differential target catches the lax port;
+	                exit 0 only if all do (prints TAP and the time to find)
+	  --smoke       every target for a few seconds (prints TAP; for CI)
+	  --repro FILE  replays a saved finding; exit 1 if it still fails
+	  --port FILE.c builds the differential target with your port (see
+	                fuzz/include/xrc-fuzz/port.h) and fuzzes it
+	  --figures     exec/s per target with and without sanitizers, and the
+	                harness alone (no libFuzzer), one core each
+
+	exit: 0 nothing found (selftest: everything found), 1 a finding (or a
+	missed plant), 2 usage error or a broken build.
+	EOF
+}
+
+XRC_FUZZ_TARGETS="privcmd evtchn gntdev gntalloc diff"
+
+# _xf_bin VARIANT TARGET: the libFuzzer binary (built if missing).
+_xf_bin() {
+	_xf_b="$XRC_BUILD/$1/bin/fuzz-$2"
+	xrc_ensure_built "$_xf_b"
+	echo "$_xf_b"
+}
+
+# _xf_dict TARGET: its dictionary.
+_xf_dict() {
+	case $1 in
+	diff*) echo "$XRC_ROOT/fuzz/dict/all.dict" ;;
+	*) echo "$XRC_ROOT/fuzz/dict/$1.dict" ;;
+	esac
+}
+
+_xf_seeds() {
+	case $1 in
+	diff*) echo "$XRC_ROOT/fuzz/corpus/diff" ;;
+	*) echo "$XRC_ROOT/fuzz/corpus/$1" ;;
+	esac
+}
+
+# _xf_stat LOG KEY: a stat:: value of libFuzzer's final report (0 if none).
+_xf_stat() {
+	_xf_v=$(sed -n "s/^stat::$2: *//p" "$1" 2>/dev/null | tail -n 1)
+	echo "${_xf_v:-0}"
+}
+
+# _xf_status LOG: libFuzzer's last status line, shortened.
+_xf_status() {
+	tr '\r' '\n' <"$1" 2>/dev/null | grep '^#[0-9]' | tail -n 1 |
+		sed 's/^#\([0-9]*\)[^c]*cov: \([0-9]*\).*exec\/s: \([0-9]*\).*/\1 execs, cov \2, \3 exec\/s/'
+}
+
+# _xf_is_profile NAME
+_xf_is_profile() {
+	xrc_profile_table | cut -f1 | grep -qxF -- "$1"
+}
+
+# _xf_save LOG TARGET PROFILE VARIANT PLANT: minimize the artifact the log
+# names, write its .repro, print where.  Prints the saved path on stdout.
+_xf_save() {
+	_xf_art=$(sed -n "s/.*Test unit written to //p" "$1" | tail -n 1)
+	[ -n "$_xf_art" ] && [ -f "$_xf_art" ] || return 0
+	_xf_min="$_xf_art-min"
+	_xf_bin=$(_xf_bin "$4" "$2")
+	# Minimizing runs the input many times; 10 s is plenty for programs.
+	env ${3:+XRC_FUZZ_PROFILE=$3} ${5:+XENSIM_PLANT=$5} \
+		"$_xf_bin" -minimize_crash=1 -max_total_time=10 \
+		-exact_artifact_path="$_xf_min" "$_xf_art" \
+		>"$_xf_art.minimize.log" 2>&1 || true
+	[ -f "$_xf_min" ] || cp "$_xf_art" "$_xf_min"
+	{
+		echo "# xrc fuzz finding: reproduce with scripts/xrc fuzz --repro $_xf_min"
+		echo "target=$2"
+		echo "profile=$3"
+		echo "variant=$4"
+		echo "plant=$5"
+		grep -m 1 -A 1 'xrc-fuzz: FINDING' "$1" | sed 's/^/# /'
+	} >"$_xf_min.repro"
+	echo "$_xf_min"
+}
+
+# _xf_campaign TARGET PROFILE SECONDS JOBS TAP: one campaign; prints the
+# summary line; returns 1 if something was found.
+_xf_campaign() {
+	_xf_t=$1 _xf_p=$2 _xf_s=$3 _xf_j=$4 _xf_tap=$5
+	_xf_bin=$(_xf_bin fuzz "$_xf_t")
+	_xf_corpus="$XRC_BUILD/fuzz/corpus/$_xf_t"
+	_xf_crashes="$XRC_BUILD/fuzz/crashes/$_xf_t"
+	_xf_logs="$XRC_BUILD/fuzz/logs"
+	_xf_name=$_xf_t${_xf_p:+[$_xf_p]}
+	mkdir -p "$_xf_corpus" "$_xf_crashes" "$_xf_logs" ||
+		xrc_die "cannot create $XRC_BUILD/fuzz/"
+	_xf_pids=''
+	_xf_i=0
+	while [ "$_xf_i" -lt "$_xf_j" ]; do
+		_xf_log="$_xf_logs/$_xf_t${_xf_p:+-$_xf_p}.$_xf_i.log"
+		env ${_xf_p:+XRC_FUZZ_PROFILE=$_xf_p} "$_xf_bin" \
+			-max_total_time="$_xf_s" -print_final_stats=1 \
+			-max_len=128 -dict="$(_xf_dict "$_xf_t")" \
+			-artifact_prefix="$_xf_crashes/${_xf_p:-any}-" \
+			"$_xf_corpus" "$(_xf_seeds "$_xf_t")" >"$_xf_log" 2>&1 &
+		_xf_pids="$_xf_pids $!"
+		_xf_i=$((_xf_i + 1))
+	done
+	# Progress every few seconds while they run (not in TAP mode).
+	_xf_start=$(date +%s)
+	while :; do
+		_xf_alive=0
+		for _xf_pid in $_xf_pids; do
+			kill -0 "$_xf_pid" 2>/dev/null && _xf_alive=1
+		done
+		[ "$_xf_alive" = 1 ] || break
+		sleep 1
+		_xf_el=$(($(date +%s) - _xf_start))
+		if [ -z "$_xf_tap" ] && [ $((_xf_el % 3)) -eq 0 ]; then
+			printf '  %s: %ss/%ss  %s\n' "$_xf_name" "$_xf_el" \
+				"$_xf_s" "$(_xf_status "$_xf_logs/$_xf_t${_xf_p:+-$_xf_p}.0.log")" >&2
+		fi
+	done
+	for _xf_pid in $_xf_pids; do
+		wait "$_xf_pid" 2>/dev/null || true
+	done
+	_xf_execs=0 _xf_rate=0 _xf_found=0 _xf_saved=''
+	_xf_i=0
+	while [ "$_xf_i" -lt "$_xf_j" ]; do
+		_xf_log="$_xf_logs/$_xf_t${_xf_p:+-$_xf_p}.$_xf_i.log"
+		_xf_execs=$((_xf_execs + $(_xf_stat "$_xf_log" number_of_executed_units)))
+		_xf_rate=$((_xf_rate + $(_xf_stat "$_xf_log" average_exec_per_sec)))
+		if grep -q 'Test unit written to' "$_xf_log"; then
+			_xf_found=$((_xf_found + 1))
+			_xf_saved="$_xf_saved $(_xf_save "$_xf_log" "$_xf_t" "$_xf_p" fuzz "")"
+			grep -m 1 -A 1 'xrc-fuzz: FINDING\|ERROR: \(Address\|Undefined\|libFuzzer\)\|runtime error' \
+				"$_xf_log" | sed 's/^/    | /' >&2
+		fi
+		_xf_i=$((_xf_i + 1))
+	done
+	_xf_line="$_xf_name: $_xf_execs execs, $_xf_rate exec/s, $_xf_found crashes"
+	if [ -n "$_xf_tap" ]; then
+		_XF_TAP_N=$((_XF_TAP_N + 1))
+		if [ "$_xf_found" -eq 0 ]; then
+			echo "ok $_XF_TAP_N - $_xf_line"
+		else
+			echo "not ok $_XF_TAP_N - $_xf_line"
+		fi
+	else
+		echo "$_xf_line"
+	fi
+	for _xf_f in $_xf_saved; do
+		echo "    saved $_xf_f"
+		echo "    reproduce: scripts/xrc fuzz --repro $_xf_f"
+	done
+	[ "$_xf_found" -eq 0 ]
+}
+
+# _xf_selftest_one NAME TARGET VARIANT PLANT SECONDS: must find within S.
+_xf_selftest_one() {
+	_xf_dir="$XRC_BUILD/fuzz/selftest/$1"
+	rm -rf "$_xf_dir"
+	mkdir -p "$_xf_dir/corpus" || xrc_die "cannot create $_xf_dir"
+	_xf_bin=$(_xf_bin "$3" "$2")
+	_xf_log="$_xf_dir/log"
+	# From an empty corpus: the seeds must not hand the defect over.
+	_xf_t0=$(date +%s.%N)
+	env XRC_FUZZ_PROFILE=proposed ${4:+XENSIM_PLANT=$4} "$_xf_bin" \
+		-max_total_time="$5" -print_final_stats=1 -max_len=128 \
+		-dict="$(_xf_dict "$2")" -artifact_prefix="$_xf_dir/" \
+		"$_xf_dir/corpus" >"$_xf_log" 2>&1 || true
+	_xf_t1=$(date +%s.%N)
+	_xf_secs=$(echo "$_xf_t0 $_xf_t1" | awk '{ printf "%.1f", $2 - $1 }')
+	_XF_TAP_N=$((_XF_TAP_N + 1))
+	_xf_what=$(sed -n 's/^xrc-fuzz: FINDING //p' "$_xf_log" | head -n 1)
+	if grep -q 'Test unit written to' "$_xf_log" && [ -n "$_xf_what" ]; then
+		echo "ok $_XF_TAP_N - $1: fuzz-$2 found it in $_xf_secs s" \
+			"($(_xf_stat "$_xf_log" number_of_executed_units) execs; $_xf_what)"
+		return 0
+	fi
+	echo "not ok $_XF_TAP_N - $1: fuzz-$2 did not find it in $5 s (log: $_xf_log)"
+	grep -m 3 'ERROR\|runtime error' "$_xf_log" | sed 's/^/# /'
+	return 1
+}
+
+_xf_selftest() {
+	_xf_lim=${1:-60}
+	_XF_TAP_N=0
+	_xf_rc=0
+	echo "1..5"
+	echo "# planted defects (XENSIM_PLANT, sim/dev/planted.h) and the lax port;"
+	echo "# each target starts from an empty corpus, profile proposed, limit $_xf_lim s"
+	_xf_selftest_one dm-op-nr3 privcmd fuzz-planted dm-op-nr3 "$_xf_lim" || _xf_rc=1
+	_xf_selftest_one mmapbatch-v2 privcmd fuzz-planted mmapbatch-v2 "$_xf_lim" || _xf_rc=1
+	_xf_selftest_one evtchn-interdomain evtchn fuzz-planted evtchn-interdomain "$_xf_lim" || _xf_rc=1
+	_xf_selftest_one evtchn-reset evtchn fuzz-planted evtchn-reset "$_xf_lim" || _xf_rc=1
+	_xf_selftest_one lax-port diff-lax fuzz "" "$_xf_lim" || _xf_rc=1
+	return "$_xf_rc"
+}
+
+_xf_repro() {
+	_xf_f=$1
+	[ -f "$_xf_f" ] || xrc_usage_error fuzz "--repro: no file '$_xf_f'"
+	_xf_t='' _xf_p='' _xf_v=fuzz _xf_plant=''
+	if [ -f "$_xf_f.repro" ]; then
+		_xf_t=$(sed -n 's/^target=//p' "$_xf_f.repro")
+		_xf_p=$(sed -n 's/^profile=//p' "$_xf_f.repro")
+		_xf_v=$(sed -n 's/^variant=//p' "$_xf_f.repro")
+		_xf_plant=$(sed -n 's/^plant=//p' "$_xf_f.repro")
+	fi
+	# Without a .repro, the folder names the target (crashes/TARGET/).
+	[ -n "$_xf_t" ] || _xf_t=$(basename "$(dirname "$_xf_f")")
+	case " $XRC_FUZZ_TARGETS diff-lax " in
+	*" $_xf_t "*) ;;
+	*)	# A port's target (diff-NAME) exists once --port built it.
+		[ -x "$XRC_BUILD/fuzz/bin/fuzz-$_xf_t" ] ||
+			xrc_usage_error fuzz "--repro: cannot tell the target of '$_xf_f' (no .repro file, folder '$_xf_t')" ;;
+	esac
+	case $_xf_v in
+	fuzz | fuzz-planted) ;;
+	*) _xf_v=fuzz ;;
+	esac
+	_xf_bin=$(_xf_bin "$_xf_v" "$_xf_t")
+	echo "xrc fuzz: replaying $_xf_f on $_xf_bin${_xf_p:+ (profile $_xf_p)}${_xf_plant:+ (plant $_xf_plant)}"
+	if env ${_xf_p:+XRC_FUZZ_PROFILE=$_xf_p} ${_xf_plant:+XENSIM_PLANT=$_xf_plant} \
+		"$_xf_bin" "$_xf_f"; then
+		echo "xrc fuzz: $_xf_f passes now"
+		return 0
+	fi
+	echo "xrc fuzz: $_xf_f still fails (report above)"
+	return 1
+}
+
+# _xf_rate BIN SECONDS TARGET [ENV...]: exec/s of one single-core run.
+_xf_rate() {
+	_xf_b=$1 _xf_s=$2 _xf_t=$3
+	_xf_tmp="$XRC_BUILD/fuzz/figures/$_xf_t-$(basename "$(dirname "$(dirname "$_xf_b")")")"
+	rm -rf "$_xf_tmp"
+	mkdir -p "$_xf_tmp/corpus"
+	"$_xf_b" -max_total_time="$_xf_s" -print_final_stats=1 -max_len=128 \
+		-dict="$(_xf_dict "$_xf_t")" -artifact_prefix="$_xf_tmp/" \
+		"$_xf_tmp/corpus" "$(_xf_seeds "$_xf_t")" >"$_xf_tmp/log" 2>&1 || true
+	_xf_stat "$_xf_tmp/log" average_exec_per_sec
+}
+
+_xf_figures() {
+	_xf_s=${1:-5}
+	echo "fuzz figures: exec/s, one process each, $_xf_s s from the seed corpus, -max_len=128"
+	echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null))"
+	printf '%-10s %14s %14s %16s\n' target "ASan+UBSan" "no sanitizer" "harness only"
+	for _xf_t in $XRC_FUZZ_TARGETS; do
+		_xf_a=$(_xf_rate "$(_xf_bin fuzz "$_xf_t")" "$_xf_s" "$_xf_t")
+		_xf_n=$(_xf_rate "$(_xf_bin fuzz-nosan "$_xf_t")" "$_xf_s" "$_xf_t")
+		# The harness without libFuzzer: gcc -O2 replay of the corpus.
+		_xf_r="$XRC_BUILD/fuzz-replay/bin/replay-$_xf_t"
+		xrc_ensure_built "$_xf_r"
+		_xf_h=$("$_xf_r" --bench 2 "$XRC_BUILD/fuzz/figures/$_xf_t-fuzz-nosan/corpus" \
+			"$(_xf_seeds "$_xf_t")" 2>/dev/null |
+			sed -n 's/.* \([0-9]*\) inputs\/s.*/\1/p')
+		printf '%-10s %14s %14s %16s\n' "$_xf_t" "$_xf_a" "$_xf_n" "${_xf_h:-?}"
+	done
+}
+
+xrc_fuzz() {
+	_xf_targets='' _xf_time='' _xf_jobs=1 _xf_profile='' _xf_mode=run
+	_xf_arg=''
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help)
+			xrc_fuzz_help
+			return 0 ;;
+		--all) _xf_targets=$XRC_FUZZ_TARGETS ;;
+		--selftest) _xf_mode=selftest ;;
+		--smoke) _xf_mode=smoke ;;
+		--figures) _xf_mode=figures ;;
+		--time=*) _xf_time=${1#*=} ;;
+		--jobs=*) _xf_jobs=${1#*=} ;;
+		--profile=*) _xf_profile=${1#*=} ;;
+		--repro=*) _xf_mode=repro _xf_arg=${1#*=} ;;
+		--port=*) _xf_mode=port _xf_arg=${1#*=} ;;
+		--time | --jobs | --profile | --repro | --port)
+			xrc_need_value fuzz "$@"
+			case $1 in
+			--time) _xf_time=$2 ;;
+			--jobs) _xf_jobs=$2 ;;
+			--profile) _xf_profile=$2 ;;
+			--repro) _xf_mode=repro _xf_arg=$2 ;;
+			--port) _xf_mode=port _xf_arg=$2 ;;
+			esac
+			shift ;;
+		-*)
+			xrc_usage_error fuzz "unknown option '$1'" ;;
+		*)
+			case " $XRC_FUZZ_TARGETS diff-lax " in
+			*" $1 "*) _xf_targets="$_xf_targets $1" ;;
+			*) xrc_usage_error fuzz "unknown target '$1' ($XRC_FUZZ_TARGETS diff-lax)" ;;
+			esac ;;
+		esac
+		shift
+	done
+	if [ -n "$_xf_time" ] && ! xrc_is_count "$_xf_time"; then
+		xrc_usage_error fuzz "--time wants a positive number of seconds, not '$_xf_time'"
+	fi
+	xrc_is_count "$_xf_jobs" ||
+		xrc_usage_error fuzz "--jobs wants a positive number, not '$_xf_jobs'"
+	_xf_profiles=$_xf_profile
+	case $_xf_profile in
+	'') ;;
+	all) _xf_profiles=$(xrc_profile_table | cut -f1) ;;
+	*) _xf_is_profile "$_xf_profile" ||
+		xrc_usage_error fuzz "unknown profile '$_xf_profile' (see 'xrc profiles')" ;;
+	esac
+
+	case $_xf_mode in
+	selftest)
+		_xf_selftest "$_xf_time"
+		return ;;
+	repro)
+		_xf_repro "$_xf_arg"
+		return ;;
+	figures)
+		_xf_figures "$_xf_time"
+		return ;;
+	port)
+		[ -f "$_xf_arg" ] || xrc_usage_error fuzz "--port: no file '$_xf_arg'"
+		_xf_pname=$(basename "$_xf_arg" .c)
+		make -C "$XRC_ROOT" -s fuzz-port PORT="$(cd "$(dirname "$_xf_arg")" && pwd)/$(basename "$_xf_arg")" ||
+			xrc_die "could not build the port (make fuzz-port PORT=$_xf_arg)"
+		# The port's binary is a target like the others.
+		XRC_FUZZ_TARGETS="$XRC_FUZZ_TARGETS diff-$_xf_pname"
+		_xf_targets="diff-$_xf_pname"
+		mkdir -p "$XRC_ROOT/fuzz/corpus/diff" ;;
+	smoke)
+		_xf_targets=$XRC_FUZZ_TARGETS
+		_xf_time=${_xf_time:-3}
+		_XF_TAP_N=0
+		echo "1..$(echo "$_xf_targets" | wc -w)" ;;
+	esac
+	[ -n "$_xf_targets" ] ||
+		xrc_usage_error fuzz "name a target ($XRC_FUZZ_TARGETS diff-lax) or --all"
+	_xf_rc=0
+	for _xf_t in $_xf_targets; do
+		if [ -z "$_xf_profiles" ]; then
+			_xf_campaign "$_xf_t" "" "${_xf_time:-10}" "$_xf_jobs" \
+				"$([ "$_xf_mode" = smoke ] && echo tap)" || _xf_rc=1
+			continue
+		fi
+		for _xf_p in $_xf_profiles; do
+			_xf_campaign "$_xf_t" "$_xf_p" "${_xf_time:-10}" "$_xf_jobs" \
+				"$([ "$_xf_mode" = smoke ] && echo tap)" || _xf_rc=1
+		done
+	done
+	return "$_xf_rc"
+}

@@ -1,0 +1,161 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: MIT
+# summary: run the conformance suite against a backend, judged by a profile
+#
+# `xrc run`: resolve the backend into how to start the runner
+# (build/bin/xrc-conformance), then run it and pass its exit code through.
+
+xrc_run_help() {
+	cat <<-EOF
+	usage: xrc run [--backend BACKEND] [--profile EXPECTED] [--format FMT]
+	               [--out DIR] [--only GLOB[,GLOB...]] [--jobs N]
+	               [--timeout S]
+
+	Runs every assertion of the catalogue against BACKEND and judges each
+	outcome by the EXPECTED profile's column.
+
+	  --backend BACKEND  what to test (default: sim)
+	      sim[:PROFILE]    the sim behaving as PROFILE, through the preload
+	                       (build/lib/libxensim-preload.so); sim = sim:proposed
+	      devdir:PATH      the devices under PATH (privcmd, evtchn, gntdev,
+	                       gntalloc), e.g. devdir:/dev/xen on a real dom0
+	      cuse-vm[:PROFILE] the sim served by CUSE in a Linux VM (not yet
+	                       available)
+	      xen-vm           Xen 4.17 with a Linux dom0 in a VM (not yet
+	                       available)
+	  --profile EXPECTED the column to judge by (default: proposed);
+	                     see 'xrc profiles'
+	  --format FMT       what to print: text (default), tap, junit, matrix
+	  --out DIR          where the reports go (default:
+	                     build/results/<backend, ':' -> '-', '/' -> '_'>/):
+	                     results.txt, results.tap, results.xml, results.md,
+	                     results.tsv
+	  --only GLOB,...    only the assertions whose ID matches a GLOB
+	                     (e.g. 'evtchn.*'; repeatable); see 'xrc list'
+	  --jobs N           run N assertions at once
+	  --timeout S        per-assertion timeout in seconds (runner default 10)
+
+	exit: 0 conforms, 1 some assertion FAILed, 2 the run broke (an ERROR,
+	a bad command line, a backend not available), 77 everything skipped.
+
+	environment: BUILD (build directory, default build); XRC_SIM_PRELOAD
+	(another preload for sim backends, e.g. the planted-defect build
+	build/planted/lib/libxensim-preload.so; XENSIM_PLANT passes through).
+	EOF
+}
+
+# xrc_out_name BACKEND: the default report folder's name.
+xrc_out_name() {
+	echo "$1" | sed 's#^\(devdir:\)/*#\1#' | tr ':/' '-_'
+}
+
+xrc_run() {
+	_backend=sim
+	_profile=proposed
+	_format=
+	_out=
+	_only=
+	_jobs=
+	_timeout=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help)
+			xrc_run_help
+			return 0 ;;
+		--*=)
+			xrc_usage_error run "${1%=} needs a value" ;;
+		--backend=*) _backend=${1#*=} ;;
+		--profile=*) _profile=${1#*=} ;;
+		--format=*) _format=${1#*=} ;;
+		--out=*) _out=${1#*=} ;;
+		--only=*) _only=${_only:+$_only,}${1#*=} ;;
+		--jobs=*) _jobs=${1#*=} ;;
+		--timeout=*) _timeout=${1#*=} ;;
+		--backend | --profile | --format | --out | --only | --jobs | \
+		--timeout)
+			xrc_need_value run "$@"
+			_opt=${1#--}
+			case $_opt in
+			backend) _backend=$2 ;;
+			profile) _profile=$2 ;;
+			format) _format=$2 ;;
+			out) _out=$2 ;;
+			only) _only=${_only:+$_only,}$2 ;;
+			jobs) _jobs=$2 ;;
+			timeout) _timeout=$2 ;;
+			esac
+			shift ;;
+		*)
+			xrc_usage_error run "unexpected argument '$1'" ;;
+		esac
+		shift
+	done
+
+	case $_format in
+	'' | text | tap | junit | matrix) ;;
+	*) xrc_usage_error run "unknown format '$_format' (text, tap, junit, matrix)" ;;
+	esac
+	if [ -n "$_jobs" ] && ! xrc_is_count "$_jobs"; then
+		xrc_usage_error run "--jobs wants a positive number, not '$_jobs'"
+	fi
+	if [ -n "$_timeout" ] && ! xrc_is_seconds "$_timeout"; then
+		xrc_usage_error run "--timeout wants a positive number of seconds, not '$_timeout'"
+	fi
+
+	# The backend: what to run the runner under.
+	_devdir=
+	_sim_profile=
+	case $_backend in
+	sim) _sim_profile=proposed ;;
+	sim:*) _sim_profile=${_backend#sim:} ;;
+	devdir:*)
+		_devdir=${_backend#devdir:}
+		[ -n "$_devdir" ] ||
+			xrc_usage_error run "devdir: needs a path (devdir:/dev/xen)" ;;
+	cuse-vm | cuse-vm:* | xen-vm)
+		echo "xrc run: backend '$_backend' is not yet available" \
+			"(planned: vm-images/); use sim[:PROFILE] or devdir:PATH" >&2
+		return "$XRC_EXIT_BROKE" ;;
+	*)
+		xrc_usage_error run "unknown backend '$_backend' (sim[:PROFILE], devdir:PATH, cuse-vm[:PROFILE], xen-vm)" ;;
+	esac
+
+	xrc_ensure_built "$XRC_RUNNER"
+	xrc_is_profile "$_profile" ||
+		xrc_usage_error run "unknown profile '$_profile' (see 'xrc profiles')"
+	if [ -n "$_sim_profile" ]; then
+		xrc_is_profile "$_sim_profile" ||
+			xrc_usage_error run "unknown sim profile '$_sim_profile' (see 'xrc profiles')"
+		_backend=sim:$_sim_profile
+	fi
+
+	[ -n "$_out" ] || _out="$XRC_BUILD/results/$(xrc_out_name "$_backend")"
+	mkdir -p "$_out" || xrc_die "cannot create $_out"
+
+	set -- --profile "$_profile" --backend "$_backend" --out "$_out"
+	[ -z "$_format" ] || set -- "$@" --format "$_format"
+	[ -z "$_only" ] || set -- "$@" --only "$_only"
+	[ -z "$_jobs" ] || set -- "$@" --jobs "$_jobs"
+	[ -z "$_timeout" ] || set -- "$@" --timeout "$_timeout"
+
+	_rc=0
+	if [ -n "$_sim_profile" ]; then
+		_preload=${XRC_SIM_PRELOAD:-$XRC_PRELOAD}
+		[ -n "${XRC_SIM_PRELOAD:-}" ] || xrc_ensure_built "$_preload"
+		[ -f "$_preload" ] || xrc_die "no preload at $_preload"
+		case $_preload in
+		/*) ;;
+		*) _preload="$PWD/$_preload" ;;
+		esac
+		XENSIM_PROFILE=$_sim_profile \
+			LD_PRELOAD="$_preload${LD_PRELOAD:+ $LD_PRELOAD}" \
+			"$XRC_RUNNER" "$@" || _rc=$?
+	else
+		if [ ! -d "$_devdir" ]; then
+			echo "xrc run: note: $_devdir is not a directory:" \
+				"every device will be absent" >&2
+		fi
+		"$XRC_RUNNER" --devdir "$_devdir" "$@" || _rc=$?
+	fi
+	return "$_rc"
+}

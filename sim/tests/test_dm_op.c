@@ -36,50 +36,20 @@
 #define HANDLE	0x01000009u
 #define U(p)	((uint64_t)(uintptr_t)(p))
 
-/* See test_hypercall.c: copies touching the fence page give EFAULT. */
+/* Copies touching the fence page give EFAULT (support/fixture.h). */
 static uint8_t *fence;
-
-static bool touches_fence(uint64_t a, size_t len)
-{
-	uint64_t f = U(fence);
-
-	return a < f + 4096 && f < a + len;
-}
-
-static int fenced_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
-{
-	if (touches_fence(uaddr, len))
-		return -EFAULT;
-	return xsim_uaccess_self.copy_in(ctx, dst, uaddr, len);
-}
-
-static int fenced_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
-{
-	if (touches_fence(uaddr, len))
-		return -EFAULT;
-	return xsim_uaccess_self.copy_out(ctx, uaddr, src, len);
-}
-
-static const struct xsim_uaccess fenced = {
-	.copy_in = fenced_in,
-	.copy_out = fenced_out,
-};
 
 static int group_setup(void **state)
 {
 	(void)state;
-	fence = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (fence == MAP_FAILED)
-		return -1;
-	fence += 4096;
-	return mprotect(fence, 4096, PROT_NONE);
+	fence = fx_fence();
+	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	return munmap(fence - 4096, 8192);
+	return 0;
 }
 
 /* ---- helpers ---- */
@@ -95,7 +65,7 @@ static long dm2(struct xsim_world *w, uint16_t caller, uint32_t dom,
 	long rc;
 
 	xsim_lock(w);
-	rc = xsim_dm_op(&c, &fenced, dom, b, nr);
+	rc = xsim_dm_op(&c, &fx_fenced, dom, b, nr);
 	xsim_unlock(w);
 	return rc;
 }
@@ -225,18 +195,18 @@ static void common_checks_in_xen_order(void **state)
 		op = dmop(XEN_DMOP_nr_vcpus);
 		set_xen_guest_handle(b.h, &op);
 		xsim_lock(w);
-		assert_int_equal(xsim_hypercall(&c, &fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
 						arg), 0);
 		assert_int_equal(op.u.nr_vcpus.vcpus, 1);
 		arg[1] = 0;
-		assert_int_equal(xsim_hypercall(&c, &fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
 						arg), -ENODATA);
 		arg[1] = 3;
-		assert_int_equal(xsim_hypercall(&c, &fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
 						arg), -E2BIG);
 		arg[1] = 1;
 		arg[2] = U(fence);
-		assert_int_equal(xsim_hypercall(&c, &fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
 						arg), -EFAULT);
 		xsim_unlock(w);
 	}

@@ -50,32 +50,6 @@ static uint64_t pattern(uint16_t domid, uint64_t gfn, unsigned off)
  */
 static uint8_t *fence;
 
-static bool touches_fence(uint64_t a, size_t len)
-{
-	uint64_t f = U(fence);
-
-	return a < f + 4096 && f < a + len;
-}
-
-static int fenced_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
-{
-	if (touches_fence(uaddr, len))
-		return -EFAULT;
-	return xsim_uaccess_self.copy_in(ctx, dst, uaddr, len);
-}
-
-static int fenced_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
-{
-	if (touches_fence(uaddr, len))
-		return -EFAULT;
-	return xsim_uaccess_self.copy_out(ctx, uaddr, src, len);
-}
-
-static const struct xsim_uaccess fenced = {
-	.copy_in = fenced_in,
-	.copy_out = fenced_out,
-};
-
 static void *bad_page(void)
 {
 	return fence;
@@ -84,19 +58,14 @@ static void *bad_page(void)
 static int group_setup(void **state)
 {
 	(void)state;
-	/* A writable page, then the fence right after it. */
-	fence = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (fence == MAP_FAILED)
-		return -1;
-	fence += 4096;
-	return mprotect(fence, 4096, PROT_NONE);
+	fence = fx_fence();
+	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	return munmap(fence - 4096, 8192);
+	return 0;
 }
 
 static long hc(struct xsim_world *w, uint16_t dom, uint64_t op, uint64_t a0,
@@ -107,7 +76,7 @@ static long hc(struct xsim_world *w, uint16_t dom, uint64_t op, uint64_t a0,
 	long rc;
 
 	xsim_lock(w);
-	rc = xsim_hypercall(&c, &fenced, op, arg);
+	rc = xsim_hypercall(&c, &fx_fenced, op, arg);
 	xsim_unlock(w);
 	return rc;
 }

@@ -72,7 +72,7 @@ static uint64_t pattern(uint16_t domid, uint64_t gfn, unsigned off)
 
 /* ---- the test's transport: fenced copies and real mappings ---- */
 
-/* See test_hypercall.c: copies touching the fence page give EFAULT. */
+/* Copies touching the fence page give EFAULT (support/fixture.h). */
 static uint8_t *fence;
 
 struct tvma {
@@ -85,27 +85,6 @@ static struct {
 	struct tvma vma[16];
 	unsigned nvma, maps;
 } tport;
-
-static bool touches_fence(uint64_t a, size_t len)
-{
-	uint64_t f = U(fence);
-
-	return a < f + PAGE && f < a + len;
-}
-
-static int fenced_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
-{
-	if (touches_fence(uaddr, len))
-		return -EFAULT;
-	return xsim_uaccess_self.copy_in(ctx, dst, uaddr, len);
-}
-
-static int fenced_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
-{
-	if (touches_fence(uaddr, len))
-		return -EFAULT;
-	return xsim_uaccess_self.copy_out(ctx, uaddr, src, len);
-}
 
 static int t_vma_check(void *ctx, uint64_t addr, uint64_t len, uint32_t slot,
 		       uint32_t gen)
@@ -136,33 +115,29 @@ static int t_map_page(void *ctx, uint64_t addr, uint32_t page, int prot)
 }
 
 static const struct xsim_uaccess ua_map = {
-	.copy_in = fenced_in,
-	.copy_out = fenced_out,
+	.copy_in = fx_fenced_copy_in,
+	.copy_out = fx_fenced_copy_out,
 	.vma_check = t_vma_check,
 	.map_page = t_map_page,
 };
 
 /* A transport without mmap support (CUSE). */
 static const struct xsim_uaccess ua_nomap = {
-	.copy_in = fenced_in,
-	.copy_out = fenced_out,
+	.copy_in = fx_fenced_copy_in,
+	.copy_out = fx_fenced_copy_out,
 };
 
 static int group_setup(void **state)
 {
 	(void)state;
-	fence = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (fence == MAP_FAILED)
-		return -1;
-	fence += PAGE;
-	return mprotect(fence, PAGE, PROT_NONE);
+	fence = fx_fence();
+	return 0;
 }
 
 static int group_teardown(void **state)
 {
 	(void)state;
-	return munmap(fence - PAGE, 2 * PAGE);
+	return 0;
 }
 
 /* ---- helpers ---- */

@@ -2,7 +2,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -66,3 +68,45 @@ unsigned fx_effects_on(struct xsim_world *w, uint64_t from, uint16_t domid)
 {
 	return scan(w, from, XSIM_EFF_NO_HANDLE, domid, false);
 }
+
+uint8_t *fx_fence(void)
+{
+	static uint8_t *fence;
+
+	if (!fence) {
+		/* A writable page, then the fence right after it. */
+		uint8_t *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		assert_true(p != MAP_FAILED);
+		assert_int_equal(mprotect(p + 4096, 4096, PROT_NONE), 0);
+		fence = p + 4096;
+	}
+	return fence;
+}
+
+static int touches_fence(uint64_t a, size_t len)
+{
+	uint64_t f = (uint64_t)(uintptr_t)fx_fence();
+
+	return a < f + 4096 && f < a + len;
+}
+
+int fx_fenced_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
+{
+	if (touches_fence(uaddr, len))
+		return -EFAULT;
+	return xsim_uaccess_self.copy_in(ctx, dst, uaddr, len);
+}
+
+int fx_fenced_copy_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
+{
+	if (touches_fence(uaddr, len))
+		return -EFAULT;
+	return xsim_uaccess_self.copy_out(ctx, uaddr, src, len);
+}
+
+const struct xsim_uaccess fx_fenced = {
+	.copy_in = fx_fenced_copy_in,
+	.copy_out = fx_fenced_copy_out,
+};

@@ -65,6 +65,36 @@ struct xsim_world_stats {
 };
 void xsim_world_stats(struct xsim_world *w, struct xsim_world_stats *st);
 
+/*
+ * Snapshots (sim/machine/snapshot.c): return one world to a saved state
+ * cheaply, for programs that run many short experiments on it (the
+ * fuzzers reset after every input).  Take it with the lock not held; the
+ * restore takes the lock, and no other process may use the world meanwhile
+ * (its handles and mappings would go stale).
+ *
+ * Restore always puts back the header, page table, handle table, effect
+ * log position and the pages of no domain.  A domain's state (its slot
+ * and the pages of its memory, p2m, event channels, grant table and ioreq
+ * servers, grouped by hypercall family) is put back for what the effect
+ * log names since the snapshot (domains created since are forgotten),
+ * plus extra[]; extra == NULL: every domain, whole.  Pass as extra the
+ * domains that issued operations and what they used: changes to a
+ * domain's own event channels and grant entries are not logged.
+ */
+struct xsim_snapshot;
+struct xsim_snapshot_extra {
+	uint16_t domid;
+	uint8_t op;	/* enum xsim_effect_op: that family; 0: all of it */
+};
+int xsim_snapshot_take(struct xsim_world *w, struct xsim_snapshot **out);
+void xsim_snapshot_restore(struct xsim_world *w, const struct xsim_snapshot *s,
+			   const struct xsim_snapshot_extra *extra,
+			   unsigned nr_extra);
+/* How many regions differ from s (0: identical); the first is named in buf. */
+int xsim_snapshot_diff(struct xsim_world *w, const struct xsim_snapshot *s,
+		       char *buf, size_t len);
+void xsim_snapshot_free(struct xsim_snapshot *s);
+
 /* The profile the simulated kernel drivers follow. */
 const struct xsim_profile *xsim_world_profile(const struct xsim_world *w);
 

@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: MIT
+# fuzz/: libFuzzer campaigns on the argument audits.  Included from the
+# top-level Makefile (after sim/sim.mk, whose SIM_LIB_SRCS it reuses).
+#
+# Variants (each compiles its own copy of the sim with its flags):
+#   build/fuzz/         clang, libFuzzer + ASan + UBSan    build/fuzz/bin/fuzz-T
+#   build/fuzz-nosan/   clang, libFuzzer only (figures)    build/fuzz-nosan/bin/fuzz-T
+#   build/fuzz-planted/ as build/fuzz/, -DXSIM_PLANTED     (xrc fuzz --selftest)
+#   replay (no libFuzzer), over the sim's own libraries:
+#   build/fuzz-replay/bin/replay-T          gcc, build/lib/libxensim.a
+#   build/fuzz-replay-asan/bin/replay-T     clang ASan+UBSan, build/asan/lib/
+#   build/fuzz-replay-planted/bin/replay-T  gcc, build/planted/lib/
+#
+# T: privcmd evtchn gntdev gntalloc (the devices), diff (the reference
+# port against the reference), diff-lax (fuzz/ports/lax.c).
+#
+#   make fuzz                 the libFuzzer binaries
+#   make fuzz-port PORT=x.c   build/fuzz/bin/fuzz-diff-x for your port
+#   make bench                adds the fuzz figures (scripts/xrc fuzz --figures)
+
+FUZZ_CC         ?= clang
+FUZZ_TARGETS    := privcmd evtchn gntdev gntalloc diff diff-lax
+FUZZ_DEV_TARGETS := privcmd evtchn gntdev gntalloc
+FUZZ_SRCS       := $(sort $(wildcard fuzz/src/*.c))
+FUZZ_INC        := -Ifuzz/include
+FUZZ_COMMON     := -O2 -g -fno-omit-frame-pointer
+FUZZ_SAN_FLAGS  := $(FUZZ_COMMON) -fsanitize=address,undefined \
+                   -fno-sanitize-recover=all
+FUZZ_LINK_SAN   := -fsanitize=fuzzer,address,undefined
+FUZZ_LINK_NOSAN := -fsanitize=fuzzer
+
+FUZZ_DIR         := $(BUILD)/fuzz
+FUZZ_NOSAN_DIR   := $(BUILD)/fuzz-nosan
+FUZZ_PLANTED_DIR := $(BUILD)/fuzz-planted
+REPLAY_DIR         := $(BUILD)/fuzz-replay
+REPLAY_ASAN_DIR    := $(BUILD)/fuzz-replay-asan
+REPLAY_PLANTED_DIR := $(BUILD)/fuzz-replay-planted
+
+# The objects a target needs besides the library: entry, port, harness.
+fuzz_entry = fuzz/targets/$(if $(filter diff%,$(1)),diff,$(1)).c \
+	$(if $(filter diff,$(1)),fuzz/ports/reference.c) \
+	$(if $(filter diff-lax,$(1)),fuzz/ports/lax.c)
+
+# ---- compile rules: $(1) dir, $(2) compiler, $(3) flags
+define fuzz_compile
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC      $$@"
+	$$(Q)$(2) $$(BASE_CFLAGS) $$(FUZZ_INC) $(3) $$(FUZZ_COV) -MMD -MP -c $$< -o $$@
+endef
+
+# Coverage feedback where the audits are (sim/dev, the harness); the
+# machine behind them runs uninstrumented, which keeps libFuzzer's
+# per-input bookkeeping small (see the figures in the README).
+# The harness (fuzz/src) is not instrumented either: its branches are
+# the builders' choices, which the device code's coverage already shows,
+# and every instrumented edge costs libFuzzer time on every input.
+FUZZ_COV := -fsanitize=fuzzer-no-link
+$(foreach d,$(FUZZ_DIR) $(FUZZ_NOSAN_DIR) $(FUZZ_PLANTED_DIR),\
+  $(eval $(d)/obj/sim/machine/%.o: FUZZ_COV := $$(FUZZ_MACHINE_COV))\
+  $(eval $(d)/obj/fuzz/src/%.o: FUZZ_COV := $$(FUZZ_HARNESS_COV)))
+$(foreach d,$(REPLAY_DIR) $(REPLAY_ASAN_DIR),$(eval $(d)/obj/%.o: FUZZ_COV :=))
+
+$(eval $(call fuzz_compile,$(FUZZ_DIR),$(FUZZ_CC),$(FUZZ_SAN_FLAGS)))
+$(eval $(call fuzz_compile,$(FUZZ_NOSAN_DIR),$(FUZZ_CC),$(FUZZ_COMMON)))
+$(eval $(call fuzz_compile,$(FUZZ_PLANTED_DIR),$(FUZZ_CC),$(FUZZ_SAN_FLAGS) -DXSIM_PLANTED))
+$(eval $(call fuzz_compile,$(REPLAY_DIR),$(CC),$(CFLAGS)))
+$(eval $(call fuzz_compile,$(REPLAY_ASAN_DIR),$(SAN_CC),$(ASAN_FLAGS)))
+
+# ---- libFuzzer binaries: $(1) dir, $(2) target, $(3) link flags
+define fuzz_binary
+$(1)/bin/fuzz-$(2): $(call objs,$(1),$(call fuzz_entry,$(2)) $(FUZZ_SRCS) $(SIM_LIB_SRCS))
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	$$(Q)$$(FUZZ_CC) $(3) -o $$@ $$^ $$(THREAD_LIBS)
+endef
+
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_binary,$(FUZZ_DIR),$(t),$(FUZZ_LINK_SAN))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_binary,$(FUZZ_NOSAN_DIR),$(t),$(FUZZ_LINK_NOSAN))))
+$(foreach t,privcmd evtchn,$(eval $(call fuzz_binary,$(FUZZ_PLANTED_DIR),$(t),$(FUZZ_LINK_SAN))))
+
+# ---- replay binaries: $(1) out dir, $(2) obj dir, $(3) library,
+# $(4) target, $(5) linker and flags
+define fuzz_replay
+$(1)/bin/replay-$(4): $(call objs,$(2),fuzz/replay/main.c $(call fuzz_entry,$(4)) $(FUZZ_SRCS)) $(3)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	$$(Q)$(5) -o $$@ $$^ $$(THREAD_LIBS)
+endef
+
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_replay,$(REPLAY_DIR),$(REPLAY_DIR),$(BUILD)/lib/libxensim.a,$(t),$$(CC))))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_replay,$(REPLAY_ASAN_DIR),$(REPLAY_ASAN_DIR),$(BUILD)/asan/lib/libxensim.a,$(t),$$(SAN_CC) $$(ASAN_FLAGS))))
+$(foreach t,privcmd evtchn,$(eval $(call fuzz_replay,$(REPLAY_PLANTED_DIR),$(REPLAY_DIR),$(BUILD)/planted/lib/libxensim.a,$(t),$$(CC))))
+
+FUZZ_BINS         := $(patsubst %,$(FUZZ_DIR)/bin/fuzz-%,$(FUZZ_TARGETS))
+FUZZ_NOSAN_BINS   := $(patsubst %,$(FUZZ_NOSAN_DIR)/bin/fuzz-%,$(FUZZ_TARGETS))
+FUZZ_PLANTED_BINS := $(patsubst %,$(FUZZ_PLANTED_DIR)/bin/fuzz-%,privcmd evtchn)
+FUZZ_REPLAYS      := $(patsubst %,$(REPLAY_DIR)/bin/replay-%,$(FUZZ_TARGETS)) \
+                     $(patsubst %,$(REPLAY_ASAN_DIR)/bin/replay-%,$(FUZZ_TARGETS)) \
+                     $(patsubst %,$(REPLAY_PLANTED_DIR)/bin/replay-%,privcmd evtchn)
+
+.PHONY: fuzz fuzz-port
+fuzz: $(FUZZ_BINS) $(FUZZ_NOSAN_BINS) $(FUZZ_PLANTED_BINS) $(FUZZ_REPLAYS)
+
+all: $(patsubst %,$(REPLAY_DIR)/bin/replay-%,$(FUZZ_TARGETS))
+
+# make check: corpus replays (plain, ASan), the oracle self-tests on
+# known inputs, a smoke run of every target and xrc fuzz --selftest.
+CHECK_DEPS += $(FUZZ_REPLAYS) $(FUZZ_BINS) $(FUZZ_PLANTED_BINS)
+
+# ---- a port of your own: make fuzz-port PORT=path/to/port.c
+ifneq ($(PORT),)
+FUZZ_PORT_NAME := $(basename $(notdir $(PORT)))
+FUZZ_PORT_OBJ  := $(FUZZ_DIR)/port-obj/$(FUZZ_PORT_NAME).o
+FUZZ_PORT_BIN  := $(FUZZ_DIR)/bin/fuzz-diff-$(FUZZ_PORT_NAME)
+$(FUZZ_PORT_OBJ): $(PORT)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_INC) $(FUZZ_SAN_FLAGS) -MMD -MP -c $< -o $@
+$(FUZZ_PORT_BIN): $(FUZZ_PORT_OBJ) $(call objs,$(FUZZ_DIR),fuzz/targets/diff.c $(FUZZ_SRCS) $(SIM_LIB_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_LINK_SAN) -o $@ $^ $(THREAD_LIBS)
+fuzz-port: $(FUZZ_PORT_BIN)
+else
+fuzz-port:
+	@echo "usage: make fuzz-port PORT=path/to/port.c" >&2; exit 2
+endif
+
+bench:: $(FUZZ_BINS) $(FUZZ_NOSAN_BINS)
+	$(Q)BUILD=$(BUILD) sh scripts/xrc fuzz --figures

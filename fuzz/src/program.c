@@ -1,0 +1,905 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interpreter: an input is a short program of operations on one
+ * device of the model, called in-process (no transport):
+ *
+ *   byte 0        the profile (unless XRC_FUZZ_PROFILE fixes it)
+ *   then ops      open (as dom0 or a domU), dup, fork (the child shares
+ *                 every open file description), exit of the child,
+ *                 close, restrict, ioctl with structured arguments,
+ *                 ioctl with any number and raw bytes, mmap, munmap,
+ *                 read, write, an event from a guest
+ *
+ * Descriptors share handles as dup() and fork() share a struct file;
+ * mappings hold their handle too, so a handle is released when the last
+ * descriptor and mapping are gone, as in Linux.
+ *
+ * After every operation the oracles run:
+ *  - escape: the effect log shows a restricted handle touching a domain
+ *    other than its target (a restriction is logged as an
+ *    XSIM_EFF_RESTRICT record; what follows through that handle must name
+ *    its target), except uses of what the handle acquired before it was
+ *    restricted (its event channels and grants: Linux does not revoke
+ *    them) and unmap notifications of grant devices (an event on a port
+ *    the evtchn device bound and audited);
+ *  - irreversibility: a restricted handle stops being restricted or moves
+ *    to another domain (which no profile allows), or is restricted
+ *    without the record the escape oracle depends on;
+ *  - profile: an ioctl's result disagrees with the reference audit
+ *    (refaudit.c: the profile table through the device's steps) where
+ *    the reference refuses: it must fail with that errno, or with one the
+ *    device may raise on its own before that step.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xensim/effect.h>
+#include <xensim/machine.h>
+#include <xensim/uapi.h>
+
+#include "fuzz.h"
+
+/*
+ * What a handle acquired before its restriction, as the effect log names
+ * it: (domain, hypercall family, port or ref).  An open-addressing table
+ * whose slots are valid only with the handle's stamp, so that a new handle
+ * needs no clearing.
+ */
+struct key {
+	uint32_t stamp;
+	uint16_t domid;
+	uint8_t op;
+	uint8_t pad;
+	uint64_t detail;
+};
+
+#define CARRY_SLOTS	512u	/* power of two */
+#define CARRY_FULL	384u	/* past this, (domain, family) only */
+
+struct handle {
+	struct xsim_file f;
+	uint32_t eff_id;
+	enum xsim_dev_kind dev;
+	uint16_t caller;
+	uint8_t live;
+	int refs;			/* descriptors and mappings */
+	uint8_t restricted;		/* a RESTRICT record was seen */
+	uint16_t target;
+	uint32_t stamp;			/* of its carry slots */
+	unsigned ncarry;
+	struct key carry[CARRY_SLOTS];
+	uint32_t ports[FZ_MAX_KNOWN];
+	unsigned nports;
+	uint64_t indices[FZ_MAX_KNOWN];
+	unsigned nindices;
+};
+
+struct fd {
+	int h;				/* -1: closed */
+	uint8_t child;			/* held by the forked child */
+};
+
+struct vma {
+	int h;				/* -1: free */
+	uint32_t pages, live;
+};
+
+struct prog {
+	enum xsim_dev_kind dev;
+	unsigned prof;
+	const struct xsim_profile *p;
+	struct xsim_world *w;
+	struct fz_arena *a;
+	struct xsim_uaccess ua;
+	struct fz_in in;
+	uint64_t seq;			/* effects read up to */
+	uint32_t stamp;			/* last carry stamp handed out */
+	struct handle h[FZ_MAX_HANDLES];
+	struct fd fd[FZ_MAX_FDS];
+	struct vma vma[FZ_MAX_VMAS];
+	/* For the reset: what changed without an effect naming it. */
+	struct xsim_snapshot_extra dirty[24];
+	unsigned ndirty;
+	bool all_dirty;
+};
+
+static struct fz_arena arena;
+static struct prog prog;
+
+/* Domain domid's `op` family (enum xsim_effect_op, 0: all) may change. */
+static void dirty(struct prog *g, uint16_t domid, uint8_t op)
+{
+	unsigned i;
+
+	for (i = 0; i < g->ndirty; i++)
+		if (g->dirty[i].domid == domid && g->dirty[i].op == op)
+			return;
+	if (g->ndirty < sizeof(g->dirty) / sizeof(g->dirty[0]))
+		g->dirty[g->ndirty++] = (struct xsim_snapshot_extra){ domid, op };
+	else
+		g->all_dirty = true;
+}
+
+/*
+ * What a handle of this device changes in its caller's own domain, which
+ * the effect log does not record: privcmd only through raw hypercalls
+ * (see do_ioctl), evtchn its ports, grant devices the notification ports
+ * and, for gntalloc, its grant table.
+ */
+static void dirty_caller(struct prog *g, enum xsim_dev_kind dev,
+			 uint16_t caller)
+{
+	if (dev == XSIM_DEV_PRIVCMD)
+		return;
+	dirty(g, caller, XSIM_OP_EVTCHN);
+	if (dev == XSIM_DEV_GNTALLOC)
+		dirty(g, caller, XSIM_OP_GNTTAB);
+}
+
+/* ---- the escape oracle ---- */
+
+static struct handle *by_effect_id(struct prog *g, uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_HANDLES; i++)
+		if (g->h[i].eff_id == id && (g->h[i].live || g->h[i].refs < 0))
+			return &g->h[i];
+	return NULL;
+}
+
+/* A carried key with this detail stands for any port or ref. */
+#define ANY_DETAIL	UINT64_MAX
+
+static unsigned carry_hash(uint16_t domid, uint8_t op, uint64_t detail)
+{
+	uint64_t x = detail * 0x9E3779B97F4A7C15ull ^
+		     ((uint64_t)domid << 8 | op) * 0xC2B2AE3D27D4EB4Full;
+
+	return (unsigned)(x >> 40) & (CARRY_SLOTS - 1);
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static struct key *carry_slot(struct handle *h, uint16_t domid, uint8_t op,
+			      uint64_t detail)
+{
+	unsigned i = carry_hash(domid, op, detail), n;
+
+	for (n = 0; n < CARRY_SLOTS; n++, i = (i + 1) & (CARRY_SLOTS - 1)) {
+		struct key *k = &h->carry[i];
+
+		if (k->stamp != h->stamp ||
+		    (k->domid == domid && k->op == op && k->detail == detail))
+			return k;
+	}
+	return NULL;	/* cannot happen: never filled past CARRY_FULL */
+}
+
+static bool has_key(struct handle *h, uint16_t domid, uint8_t op,
+		    uint64_t detail)
+{
+	struct key *k = carry_slot(h, domid, op, detail);
+
+	if (k && k->stamp == h->stamp)
+		return true;
+	k = carry_slot(h, domid, op, ANY_DETAIL);
+	return k && k->stamp == h->stamp;
+}
+
+/*
+ * Remember what the handle holds.  Past CARRY_FULL keys (a gntalloc file
+ * may hold a thousand grefs) new keys keep (domain, family) only: less
+ * precise, never a false finding.
+ */
+static void carry_add(struct handle *h, uint16_t domid, uint8_t op,
+		      uint64_t detail)
+{
+	struct key *k;
+
+	if (h->ncarry >= CARRY_FULL)
+		detail = ANY_DETAIL;
+	k = carry_slot(h, domid, op, detail);
+	if (!k || k->stamp == h->stamp)
+		return;
+	*k = (struct key){ .stamp = h->stamp, .domid = domid, .op = op,
+			   .detail = detail };
+	h->ncarry++;
+}
+
+static bool carried(struct handle *h, const struct xsim_effect *e)
+{
+	return has_key(h, e->domid, e->op, e->detail);
+}
+
+/* The domain a restriction to `target` lets the handle reach. */
+static bool on_target(const struct handle *h, uint16_t domid)
+{
+	if (domid == h->target)
+		return true;
+	/* Restricted to DOMID_SELF: Xen resolves it to the caller. */
+	return h->target == XSIM_DOMID_SELF && domid == h->caller;
+}
+
+static void check_effect(struct prog *g, const struct xsim_effect *e)
+{
+	struct handle *h;
+
+	if (e->handle == XSIM_EFF_NO_HANDLE)
+		return;
+	h = by_effect_id(g, e->handle);
+	if (!h)
+		fz_fail("escape", "effect through handle id %#x, which this "
+			"program does not hold: %s %s on dom %u",
+			e->handle, xsim_effect_kind_name(e->kind),
+			xsim_effect_op_name(e->op), e->domid);
+	if (e->kind == XSIM_EFF_RESTRICT) {
+		h->restricted = 1;
+		h->target = e->domid;
+		return;
+	}
+	if (!h->restricted) {
+		/* Ports and grants acquired now stay usable afterwards. */
+		if (h->dev == XSIM_DEV_EVTCHN || h->dev == XSIM_DEV_GNTALLOC)
+			carry_add(h, e->domid, e->op, e->detail);
+		return;
+	}
+	if (on_target(h, e->domid) || carried(h, e))
+		return;
+	/* gntdev/gntalloc unmap notification: an evtchn port's event. */
+	if ((h->dev == XSIM_DEV_GNTDEV || h->dev == XSIM_DEV_GNTALLOC) &&
+	    e->op == XSIM_OP_EVTCHN && e->kind == XSIM_EFF_EVENT)
+		return;
+	fz_fail("escape", "%s handle h%ld restricted to dom %u touched dom "
+		"%u: %s %s subop %u detail %#llx (effect seq %llu)",
+		xsim_dev_name(h->dev), (long)(h - g->h), h->target, e->domid,
+		xsim_effect_kind_name(e->kind), xsim_effect_op_name(e->op),
+		e->subop, (unsigned long long)e->detail,
+		(unsigned long long)e->seq);
+}
+
+static void scan_effects(struct prog *g)
+{
+	struct xsim_effect buf[64];
+	long n, i;
+
+	for (;;) {
+		n = xsim_effect_read(g->w, g->seq, buf, 64);
+		if (n < 0)
+			fz_fail("escape", "the effect log overran (%s): the "
+				"input produced more effects than the fuzz "
+				"world's log holds", fz_errname(n));
+		if (n == 0)
+			return;
+		for (i = 0; i < n; i++)
+			check_effect(g, &buf[i]);
+		g->seq += (uint64_t)n;
+	}
+}
+
+/* ---- the irreversibility oracle ---- */
+
+static void check_states(struct prog *g)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_HANDLES; i++) {
+		struct handle *h = &g->h[i];
+		struct xsim_restrict_state st;
+
+		if (!h->live)
+			continue;
+		if (xsim_file_restrict_state(g->w, h->f, &st))
+			fz_fail("irreversibility", "handle h%u vanished while "
+				"the program still holds it", i);
+		if (st.restricted && !h->restricted)
+			fz_fail("irreversibility", "handle h%u is restricted "
+				"to dom %u but no restrict record was logged: "
+				"its effects cannot be attributed", i,
+				st.domid);
+		if (h->restricted && !st.restricted)
+			fz_fail("irreversibility", "handle h%u was restricted "
+				"to dom %u and is unrestricted now", i,
+				h->target);
+		if (h->restricted && st.domid != h->target &&
+		    g->p->dev[h->dev].restrict_rule.again_other)
+			fz_fail("irreversibility", "handle h%u moved from dom "
+				"%u to dom %u", i, h->target, st.domid);
+	}
+}
+
+static void oracles(struct prog *g)
+{
+	scan_effects(g);
+	check_states(g);
+}
+
+/* ---- handles and descriptors ---- */
+
+static int free_fd(struct prog *g)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_FDS; i++)
+		if (g->fd[i].h < 0)
+			return (int)i;
+	return -1;
+}
+
+/* The descriptor a byte names: that one if open, else the first open. */
+static int pick_fd(struct prog *g, uint8_t b)
+{
+	unsigned i = b % FZ_MAX_FDS, j;
+
+	if (g->fd[i].h >= 0)
+		return (int)i;
+	for (j = 0; j < FZ_MAX_FDS; j++)
+		if (g->fd[j].h >= 0)
+			return (int)j;
+	return -1;
+}
+
+static int do_open(struct prog *g, uint16_t caller)
+{
+	struct fz_step *s;
+	struct xsim_file f;
+	int fd = free_fd(g), hi, rc;
+	unsigned i;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0, hi = -1; i < FZ_MAX_HANDLES && hi < 0; i++)
+		if (!g->h[i].live && g->h[i].refs == 0)
+			hi = (int)i;
+	if (hi < 0)
+		return -1;
+	s = fz_step("open", fd, hi);
+	s->target = caller;
+	rc = xsim_dev_open(g->w, g->dev, caller, &f);
+	s->result = rc;
+	if (rc)
+		return -1;
+	dirty_caller(g, g->dev, caller);
+	/* Field by field: the carry set is large and needs no clearing. */
+	g->h[hi].f = f;
+	g->h[hi].eff_id = xsim_file_effect_id(f);
+	g->h[hi].dev = g->dev;
+	g->h[hi].caller = caller;
+	g->h[hi].live = 1;
+	g->h[hi].refs = 1;
+	g->h[hi].restricted = 0;
+	g->h[hi].target = 0;
+	g->h[hi].ncarry = 0;
+	if (++g->stamp == 0) {	/* wrapped: no slot may look current */
+		for (i = 0; i < FZ_MAX_HANDLES; i++)
+			memset(g->h[i].carry, 0, sizeof(g->h[i].carry));
+		g->stamp = 1;
+	}
+	g->h[hi].stamp = g->stamp;
+	g->h[hi].nports = 0;
+	g->h[hi].nindices = 0;
+	g->fd[fd].h = hi;
+	g->fd[fd].child = 0;
+	oracles(g);
+	return fd;
+}
+
+/* Drop one reference; the last one releases the handle. */
+static void put_handle(struct prog *g, int hi)
+{
+	struct handle *h = &g->h[hi];
+
+	if (--h->refs > 0)
+		return;
+	fz_step("release", -1, hi);
+	/* Effects of the release still name it: keep it findable. */
+	h->refs = -1;
+	xsim_dev_release(g->w, h->f);
+	h->live = 0;
+	oracles(g);
+	h->refs = 0;
+	h->eff_id = 0xFFFFFFFFu;
+}
+
+static void do_close(struct prog *g, int fd)
+{
+	int hi = g->fd[fd].h;
+
+	fz_step("close", fd, hi);
+	g->fd[fd].h = -1;
+	put_handle(g, hi);
+}
+
+static void do_dup(struct prog *g, int fd, uint8_t child)
+{
+	int nfd = free_fd(g);
+
+	if (nfd < 0)
+		return;
+	fz_step(child ? "fork" : "dup", nfd, g->fd[fd].h);
+	g->fd[nfd] = g->fd[fd];
+	g->fd[nfd].child = child;
+	g->h[g->fd[fd].h].refs++;
+}
+
+/* fork(): the child holds every descriptor the parent holds. */
+static void do_fork(struct prog *g)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_FDS; i++)
+		if (g->fd[i].h >= 0 && !g->fd[i].child)
+			do_dup(g, (int)i, 1);
+}
+
+static void do_exit_child(struct prog *g)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_FDS; i++)
+		if (g->fd[i].h >= 0 && g->fd[i].child)
+			do_close(g, (int)i);
+}
+
+/* ---- ioctl ---- */
+
+/*
+ * What the effect log may miss of a privcmd call: a hypercall may change
+ * the caller's own state, and one that fails half-way (a populate out of
+ * memory) may leave a change no record names, so only xen_version and
+ * dm_op (its domain named) keep the reset selective.  The same for the
+ * raw forms, read from the arguments as the device will see them.
+ */
+static void dirty_hypercall(struct prog *g, const struct handle *h,
+			    const struct fz_call *c)
+{
+	struct privcmd_hypercall hc;
+	domid_t dom;
+
+	if (c->cmd == IOCTL_PRIVCMD_DM_OP &&
+	    !fz_copy_in(g->a, &dom, c->arg, sizeof(dom))) {
+		dirty(g, dom, 0);
+		return;
+	}
+	if (c->cmd != IOCTL_PRIVCMD_HYPERCALL ||
+	    fz_copy_in(g->a, &hc, c->arg, sizeof(hc)))
+		return;
+	dirty(g, h->caller, 0);
+	if (hc.op == 41)		/* __HYPERVISOR_dm_op */
+		dirty(g, (uint16_t)hc.arg[0], 0);
+	else if (hc.op != 17)		/* __HYPERVISOR_xen_version */
+		g->all_dirty = true;
+}
+
+static void remember(uint64_t *list, unsigned *n, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (list[i] == v)
+			return;
+	if (*n < FZ_MAX_KNOWN)
+		list[(*n)++] = v;
+	else
+		list[v % FZ_MAX_KNOWN] = v;
+}
+
+static void remember_port(struct handle *h, uint32_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < h->nports; i++)
+		if (h->ports[i] == port)
+			return;
+	if (h->nports < FZ_MAX_KNOWN)
+		h->ports[h->nports++] = port;
+}
+
+/* gntdev grants named by a MAP_GRANT_REF while unrestricted: carried. */
+static void gntdev_carry(struct prog *g, struct handle *h, uint64_t arg)
+{
+	struct ioctl_gntdev_map_grant_ref op;
+	struct ioctl_gntdev_grant_ref ref;
+	uint32_t i;
+
+	if (fz_copy_in(g->a, &op, arg, sizeof(op)))
+		return;
+	for (i = 0; i < op.count; i++) {
+		uint16_t dom;
+
+		if (fz_copy_in(g->a, &ref, arg + offsetof(
+				       struct ioctl_gntdev_map_grant_ref, refs) +
+				       (uint64_t)i * sizeof(ref), sizeof(ref)))
+			return;
+		/* The mapping resolves DOMID_SELF to the caller. */
+		dom = (uint16_t)ref.domid;
+		if (dom == XSIM_DOMID_SELF)
+			dom = h->caller;
+		carry_add(h, dom, XSIM_OP_GNTTAB, ref.ref);
+	}
+}
+
+/*
+ * A port bound while unrestricted stays usable: what using it touches
+ * (the peer, and the peer's port, as the effect log names them) is
+ * carried.  BIND_STATIC takes a port that already exists, so its bind
+ * logs nothing to carry: ask the machine who is at the other end.
+ */
+static void evtchn_carry(struct prog *g, struct handle *h, uint32_t port)
+{
+	struct xsim_caller self = { .w = g->w, .domid = h->caller,
+				    .handle = XSIM_EFF_NO_HANDLE };
+	struct xsim_evtchn_status st;
+	int rc;
+
+	xsim_lock(g->w);
+	rc = xsim_evtchn_status(&self, XSIM_DOMID_SELF, port, &st);
+	xsim_unlock(g->w);
+	if (rc)
+		return;
+	if (st.status == 2)		/* EVTCHNSTAT_interdomain */
+		carry_add(h, (uint16_t)st.remote_dom, XSIM_OP_EVTCHN,
+			  st.remote_port);
+	else if (st.status == 1)	/* EVTCHNSTAT_unbound */
+		carry_add(h, (uint16_t)st.remote_dom, XSIM_OP_EVTCHN, port);
+}
+
+static void after_success(struct prog *g, struct handle *h,
+			  const struct fz_call *c, long rc, bool restricted)
+{
+	uint64_t index;
+	uint32_t port;
+
+	switch (c->cmd) {
+	case IOCTL_EVTCHN_BIND_VIRQ:
+	case IOCTL_EVTCHN_BIND_INTERDOMAIN:
+	case IOCTL_EVTCHN_BIND_UNBOUND_PORT:
+	case IOCTL_EVTCHN_BIND_STATIC:
+		if (h->dev != XSIM_DEV_EVTCHN)
+			break;
+		/* BIND_STATIC answers 0: the port is the one it was given. */
+		port = (uint32_t)rc;
+		if (c->cmd == IOCTL_EVTCHN_BIND_STATIC &&
+		    fz_copy_in(g->a, &port, c->arg, sizeof(port)))
+			break;
+		remember_port(h, port);
+		if (!restricted)
+			evtchn_carry(g, h, port);
+		break;
+	case IOCTL_GNTDEV_MAP_GRANT_REF:
+	case IOCTL_GNTALLOC_ALLOC_GREF:
+		if (fz_copy_in(g->a, &index, c->arg + 8, sizeof(index)))
+			break;
+		remember(h->indices, &h->nindices, index);
+		if (h->dev == XSIM_DEV_GNTDEV && !restricted)
+			gntdev_carry(g, h, c->arg);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The privcmd mappings a handle has, for the builders. */
+static void handle_vmas(struct prog *g, int hi, struct fz_build *b)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_VMAS; i++)
+		if (g->vma[i].h == hi && b->nvmas < FZ_MAX_VMAS) {
+			b->vma_addr[b->nvmas] = g->a->vma[i].addr;
+			b->vma_pages[b->nvmas] = g->vma[i].pages;
+			b->nvmas++;
+		}
+}
+
+static void do_ioctl(struct prog *g, int fd, int kind)
+{
+	int hi = g->fd[fd].h;
+	struct handle *h = &g->h[hi];
+	struct fz_build b = {
+		.a = g->a, .in = &g->in,
+		.ports = h->ports, .nports = h->nports,
+		.indices = h->indices, .nindices = h->nindices,
+	};
+	struct fz_call c = {
+		.arg = FZ_ARENA_BASE + FZ_ARENA_SIZE, .name = "?",
+		.target = XSIM_NO_TARGET,
+	};
+	struct xsim_restrict_state before, after;
+	struct xrc_port_state rs;
+	struct xrc_port_call pc;
+	struct fz_ref ref;
+	struct fz_step *s;
+	unsigned i;
+	long rc;
+	int v;
+
+	g->a->cursor = 0;
+	handle_vmas(g, hi, &b);
+	if (kind == 0)
+		fz_build_restrict(g->dev, &b, &c);
+	else if (kind == 1)
+		fz_build_ioctl(g->dev, &b, &c);
+	else
+		fz_build_raw(g->dev, &b, &c);
+	for (i = 0; i < b.nnamed; i++)
+		dirty(g, b.named[i], 0);
+	if (g->dev == XSIM_DEV_PRIVCMD)
+		dirty_hypercall(g, h, &c);
+
+	s = fz_step("ioctl", fd, hi);
+	s->name = c.name;
+	s->cmd = c.cmd;
+	s->arg = c.arg;
+	s->target = c.target;
+
+	/* The reference decides on the arguments as they are now. */
+	xsim_file_restrict_state(g->w, h->f, &before);
+	rs.restricted = before.restricted;
+	rs.domid = before.domid;
+	pc = (struct xrc_port_call){
+		.dev = (enum xrc_port_dev)g->dev, .caller_domid = h->caller,
+		.cmd = c.cmd, .arg = c.arg, .copy_in = fz_copy_in, .ctx = g->a,
+	};
+	v = fz_ref_audit(g->p, &pc, &rs, &ref);
+	s->expected = v;
+
+	rc = xsim_dev_ioctl(g->w, h->f, c.cmd, c.arg, &g->ua);
+	s->result = rc;
+
+	/* What it touched first: an escape is worse than a wrong errno. */
+	scan_effects(g);
+	if (v && rc != v && !fz_pre_allows(ref.pre, rc))
+		fz_fail("profile", "%s %s on a handle %s: the reference "
+			"(profile %s, rule for %s aimed at dom %#x) answers "
+			"%s, the device answered %s%s", xsim_dev_name(g->dev),
+			c.name,
+			before.restricted ? "restricted" : "not restricted",
+			g->p->name, ref.op < XSIM_NR_OPS ? xsim_op_name(ref.op) :
+			"an unknown ioctl", ref.target, fz_errname(v),
+			rc >= 0 ? "success " : fz_errname(rc),
+			rc >= 0 ? "(it went through)" : "");
+	if (ref.is_restrict && !v && !rc) {
+		xsim_file_restrict_state(g->w, h->f, &after);
+		if (after.restricted != rs.restricted ||
+		    (rs.restricted && after.domid != rs.domid))
+			fz_fail("profile", "restrict to dom %#x: the reference "
+				"leaves the handle %s %u, the device %s %u",
+				ref.target,
+				rs.restricted ? "restricted to" : "unrestricted",
+				rs.domid, after.restricted ? "restricted to" :
+				"unrestricted", after.domid);
+	}
+	if (rc >= 0)
+		after_success(g, h, &c, rc, before.restricted);
+	check_states(g);
+}
+
+/* ---- mmap, munmap, read, write, guest events ---- */
+
+static void do_mmap(struct prog *g, int fd)
+{
+	int hi = g->fd[fd].h;
+	struct handle *h = &g->h[hi];
+	uint32_t pages = 1 + fz_u8(&g->in) % 4;
+	uint8_t sel = fz_u8(&g->in);
+	uint64_t pgoff = 0;
+	int prot = (fz_u8(&g->in) & 1) ? PROT_READ : PROT_READ | PROT_WRITE;
+	struct fz_step *s;
+	unsigned i;
+	int rc;
+
+	if (h->nindices && sel < 0xC0)
+		pgoff = h->indices[sel % h->nindices] >> 12;
+	else if (sel >= 0xC0)
+		pgoff = sel & 7;
+	for (i = 0; i < FZ_MAX_VMAS && g->vma[i].h >= 0; i++)
+		;
+	if (i == FZ_MAX_VMAS)
+		return;
+	/* The transport reserves the range first, as mmap(2) does. */
+	g->a->vma[i] = (struct fz_vma){
+		.addr = FZ_VMA_BASE + i * FZ_VMA_STRIDE,
+		.len = (uint64_t)pages << 12, .f = h->f, .used = 1,
+	};
+	s = fz_step("mmap", fd, hi);
+	s->arg = g->a->vma[i].addr;
+	rc = xsim_dev_mmap(g->w, h->f, g->a->vma[i].addr, g->a->vma[i].len,
+			   pgoff, prot, &g->ua);
+	s->result = rc;
+	if (rc) {
+		g->a->vma[i].used = 0;
+	} else {
+		g->vma[i] = (struct vma){ .h = hi, .pages = pages,
+					  .live = pages };
+		h->refs++;
+	}
+	oracles(g);
+}
+
+static void do_munmap(struct prog *g, unsigned i, bool whole)
+{
+	struct vma *v = &g->vma[i];
+	struct fz_vma *av = &g->a->vma[i];
+	uint32_t n = whole ? v->live : 1;
+	/* Pages go from the end, so the mapping's start stays put. */
+	uint64_t addr = av->addr + ((uint64_t)(v->live - n) << 12);
+	struct fz_step *s = fz_step("munmap", -1, v->h);
+	int hi;
+
+	s->arg = addr;
+	xsim_dev_munmap(g->w, g->h[v->h].f, addr, (uint64_t)n << 12);
+	v->live -= n;
+	oracles(g);
+	if (v->live)
+		return;
+	av->used = 0;
+	hi = v->h;
+	v->h = -1;
+	put_handle(g, hi);
+}
+
+static void do_rw(struct prog *g, int fd)
+{
+	struct handle *h = &g->h[g->fd[fd].h];
+	uint8_t sel = fz_u8(&g->in);
+	struct fz_step *s;
+	uint64_t at;
+	uint32_t *ports;
+	uint32_t n, i;
+
+	g->a->cursor = 0;
+	if (sel & 1) {
+		n = fz_u8(&g->in) % 33;
+		at = fz_ptr(&g->in, fz_alloc(g->a, n));
+		s = fz_step("read", fd, g->fd[fd].h);
+		s->result = xsim_dev_read(g->w, h->f, at, n, &g->ua);
+	} else {
+		n = 1 + fz_u8(&g->in) % 3;
+		at = fz_alloc(g->a, n * 4);
+		ports = fz_host(g->a, at, n * 4);
+		for (i = 0; ports && i < n; i++)
+			ports[i] = h->nports ?
+				   h->ports[fz_u8(&g->in) % h->nports] :
+				   fz_u8(&g->in) % 4;
+		s = fz_step("write", fd, g->fd[fd].h);
+		s->result = xsim_dev_write(g->w, h->f, fz_ptr(&g->in, at),
+					   n * 4 + (fz_u8(&g->in) == 0xFF),
+					   &g->ua);
+	}
+	oracles(g);
+}
+
+/* A guest signals one of its ports (dom0 may have it bound). */
+static void do_guest_send(struct prog *g)
+{
+	uint32_t dom = 1 + fz_u8(&g->in) % 3, port = 1 + fz_u8(&g->in) % 3;
+	struct fz_step *s = fz_step("guest-send", -1, -1);
+
+	s->target = dom;
+	xsim_lock(g->w);
+	s->result = xsim_evtchn_guest_send(g->w, dom, port);
+	xsim_unlock(g->w);
+	dirty(g, (uint16_t)dom, XSIM_OP_EVTCHN);
+	oracles(g);
+}
+
+/* ---- the program ---- */
+
+static int need_fd(struct prog *g)
+{
+	int fd = pick_fd(g, fz_u8(&g->in));
+
+	return fd >= 0 ? fd : do_open(g, 0);
+}
+
+static void step(struct prog *g)
+{
+	uint8_t op = fz_u8(&g->in);
+	int fd;
+
+	switch (op % 14) {
+	case 0: {
+		uint8_t who = fz_u8(&g->in);
+
+		do_open(g, who < 0xC0 ? 0 : (uint16_t)(1 + who % 3));
+		break;
+	}
+	case 1:
+		if ((fd = need_fd(g)) >= 0)
+			do_dup(g, fd, 0);
+		break;
+	case 2:
+		do_fork(g);
+		break;
+	case 3:
+		do_exit_child(g);
+		break;
+	case 4:
+		if ((fd = pick_fd(g, fz_u8(&g->in))) >= 0)
+			do_close(g, fd);
+		break;
+	case 5:
+		if ((fd = need_fd(g)) >= 0)
+			do_ioctl(g, fd, 0);
+		break;
+	case 6:
+	case 7:
+	case 8:
+		if ((fd = need_fd(g)) >= 0)
+			do_ioctl(g, fd, 1);
+		break;
+	case 9:
+		if ((fd = need_fd(g)) >= 0)
+			do_ioctl(g, fd, 2);
+		break;
+	case 10:
+		if ((fd = need_fd(g)) >= 0)
+			do_mmap(g, fd);
+		break;
+	case 11: {
+		uint8_t sel = fz_u8(&g->in);
+		unsigned i = sel % FZ_MAX_VMAS;
+
+		if (g->vma[i].h >= 0)
+			do_munmap(g, i, sel & 0x80);
+		break;
+	}
+	case 12:
+		if ((fd = need_fd(g)) >= 0)
+			do_rw(g, fd);
+		break;
+	default:
+		do_guest_send(g);
+		break;
+	}
+}
+
+/* Exit: every mapping, then every descriptor, goes. */
+static void teardown(struct prog *g)
+{
+	unsigned i;
+
+	for (i = 0; i < FZ_MAX_VMAS; i++)
+		if (g->vma[i].h >= 0)
+			do_munmap(g, i, true);
+	for (i = 0; i < FZ_MAX_FDS; i++)
+		if (g->fd[i].h >= 0)
+			do_close(g, (int)i);
+}
+
+void fz_run_device(enum xsim_dev_kind dev, const uint8_t *data, size_t size)
+{
+	struct prog *g = &prog;
+	unsigned i, ops;
+
+	g->dev = dev;
+	g->in = (struct fz_in){ .p = data, .n = size };
+	g->prof = fz_pick_profile(fz_u8(&g->in));
+	g->p = fz_profile(g->prof);
+	g->w = fz_world(g->prof);
+	g->a = &arena;
+	fz_arena_clear(g->a);
+	fz_arena_uaccess(g->a, &g->ua);
+	g->seq = xsim_effect_next(g->w);
+	for (i = 0; i < FZ_MAX_HANDLES; i++) {
+		g->h[i].live = 0;
+		g->h[i].refs = 0;
+		g->h[i].eff_id = 0xFFFFFFFFu;
+	}
+	for (i = 0; i < FZ_MAX_FDS; i++)
+		g->fd[i].h = -1;
+	for (i = 0; i < FZ_MAX_VMAS; i++)
+		g->vma[i].h = -1;
+	g->ndirty = 0;
+	g->all_dirty = false;
+	fz_trace.target = xsim_dev_name(dev);
+	fz_trace.profile = g->p->name;
+	fz_trace.nsteps = 0;
+
+	for (ops = 0; ops < FZ_MAX_OPS && !fz_done(&g->in); ops++)
+		step(g);
+	teardown(g);
+	fz_step("reset", -1, -1);
+	fz_world_reset(g->prof, g->dirty, g->ndirty, g->all_dirty);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: programs on /dev/xen/gntdev (see fuzz/src/program.c for
+ * the encoding and the oracles).
+ */
+#include "../src/fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fz_run_device(XSIM_DEV_GNTDEV, data, size);
+	return 0;
+}

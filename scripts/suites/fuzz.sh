@@ -1,0 +1,50 @@
+# shellcheck shell=sh
+# fuzz/: the corpora and regressions replayed as tests (plain gcc build and
+# ASan+UBSan, every profile, with the world reset verified), the oracles
+# proven on known inputs (planted defects, the lax port), then a smoke
+# run of every libFuzzer target and the libFuzzer self-test.
+suite_fuzz() {
+	_fz_replay="$BUILD/fuzz-replay/bin"
+	_fz_asan="$BUILD/fuzz-replay-asan/bin"
+	_fz_planted="$BUILD/fuzz-replay-planted/bin"
+	for _fz_t in privcmd evtchn gntdev gntalloc diff; do
+		set -- fuzz/corpus/"$_fz_t"
+		[ -d fuzz/regress/"$_fz_t" ] && set -- "$@" fuzz/regress/"$_fz_t"
+		[ -x "$_fz_replay/replay-$_fz_t" ] &&
+			run_one "fuzz/replay $_fz_t" "$_fz_replay/replay-$_fz_t" \
+				--all-profiles --verify-reset "$@"
+		[ -x "$_fz_asan/replay-$_fz_t" ] &&
+			run_one "fuzz/asan/replay $_fz_t" \
+				"$_fz_asan/replay-$_fz_t" --all-profiles \
+				--verify-reset "$@"
+	done
+	# The oracles must catch what they are there for.
+	if [ -x "$_fz_replay/replay-diff-lax" ]; then
+		run_one "fuzz/oracle diff-lax (must find)" \
+			"$_fz_replay/replay-diff-lax" --expect-finding \
+			fuzz/regress/diff-lax
+	fi
+	for _fz_p in dm-op-nr3:privcmd mmapbatch-v2:privcmd \
+		evtchn-interdomain:evtchn evtchn-reset:evtchn; do
+		_fz_plant=${_fz_p%%:*}
+		_fz_t=${_fz_p#*:}
+		[ -x "$_fz_planted/replay-$_fz_t" ] || continue
+		run_one "fuzz/oracle planted $_fz_plant (must find)" \
+			env XENSIM_PLANT="$_fz_plant" \
+			"$_fz_planted/replay-$_fz_t" --expect-finding \
+			fuzz/regress/planted/"$_fz_plant"
+		# The same inputs on the real build: no finding.
+		[ -x "$_fz_replay/replay-$_fz_t" ] &&
+			run_one "fuzz/oracle unplanted $_fz_plant (clean)" \
+				"$_fz_replay/replay-$_fz_t" --all-profiles \
+				fuzz/regress/planted/"$_fz_plant"
+	done
+	# libFuzzer: a few seconds per target, then the self-test (each
+	# planted defect found from an empty corpus within 60 s).
+	if [ -x "$BUILD/fuzz/bin/fuzz-privcmd" ]; then
+		run_one "fuzz/smoke" env BUILD="$BUILD" sh scripts/xrc fuzz \
+			--smoke --time 3
+		run_one "fuzz/selftest" env BUILD="$BUILD" sh scripts/xrc \
+			fuzz --selftest
+	fi
+}

@@ -122,7 +122,7 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 	h->in_use = 1;
 	h->dev = (uint8_t)dev;
 	h->caller_domid = caller_domid;
-	h->opener_pid = (uint32_t)getpid();
+	h->opener_pid = xsim_current_pid();
 	h->rs.domid = XSIM_DOMID_INVALID;
 	/*
 	 * XSA-482 (Linux drivers/xen/privcmd.c, privcmd_open): in a domU every

@@ -30,7 +30,7 @@ static void init_pid(void)
 	pthread_atfork(NULL, NULL, refresh_pid);
 }
 
-static uint32_t current_pid(void)
+uint32_t xsim_current_pid(void)
 {
 	pthread_once(&pid_once, init_pid);
 	return atomic_load_explicit(&cached_pid, memory_order_relaxed);
@@ -52,7 +52,7 @@ void xsim_effect_add(struct xsim_world *w, uint32_t handle, uint16_t domid,
 	struct xsim_effect *e = &r->rec[seq & r->mask];
 
 	e->handle = handle;
-	e->pid = current_pid();
+	e->pid = xsim_current_pid();
 	e->domid = domid;
 	e->kind = (uint8_t)kind;
 	e->op = (uint8_t)op;

@@ -236,6 +236,9 @@ static inline void *xsim_handle_bytes(const struct xsim_world *w, uint32_t slot)
 	return ((struct xsim_handle_slot *)(w->base + w->sh->handles_off))[slot].bytes;
 }
 
+/* getpid(), cached (a system call in glibc 2.36); refreshed after fork. */
+uint32_t xsim_current_pid(void);
+
 /* Page allocator (sim/machine/page.c); lock held. */
 uint32_t xsim_page_alloc(struct xsim_world *w, uint16_t owner, uint8_t type);
 void xsim_page_free(struct xsim_world *w, uint32_t page);

@@ -17,6 +17,10 @@
 #   make fuzz                 the libFuzzer binaries
 #   make fuzz-port PORT=x.c   build/fuzz/bin/fuzz-diff-x for your port
 #   make bench                adds the fuzz figures (scripts/xrc fuzz --figures)
+#   make fuzz-seeds           rewrite the seeds (fuzz/corpus/), the oracle
+#                             self-test inputs (fuzz/regress/planted/,
+#                             fuzz/regress/diff-lax/) and fuzz/dict/ with
+#                             build/bin/fuzz-mkseeds (fuzz/tools/mkseeds.c)
 
 FUZZ_CC         ?= clang
 FUZZ_TARGETS    := privcmd evtchn gntdev gntalloc diff diff-lax
@@ -129,3 +133,19 @@ endif
 
 bench:: $(FUZZ_BINS) $(FUZZ_NOSAN_BINS)
 	$(Q)BUILD=$(BUILD) sh scripts/xrc fuzz --figures
+
+# ---- the seed generator: a plain libc program, none of the sim, so it
+# builds with the host compiler and no sanitizer.  It writes relative to
+# its argument; make runs it from the top of the tree.
+FUZZ_MKSEEDS := $(BUILD)/bin/fuzz-mkseeds
+$(FUZZ_MKSEEDS): fuzz/tools/mkseeds.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
+# Built with everything, so that it keeps compiling as the encoding moves.
+all: $(FUZZ_MKSEEDS)
+
+.PHONY: fuzz-seeds
+fuzz-seeds: $(FUZZ_MKSEEDS)
+	$(Q)$(FUZZ_MKSEEDS) .

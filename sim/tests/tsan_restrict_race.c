@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -49,6 +50,7 @@ struct race {
 	struct xsim_world *w;
 	struct xsim_file f;
 	pthread_barrier_t go;
+	_Atomic int restricted;		/* the restricter's call returned */
 	int restrict_rc[NR_THREADS];
 };
 
@@ -63,14 +65,21 @@ static long dm_op_irq(struct race *r, uint16_t dom)
 			      &xsim_uaccess_self);
 }
 
+/*
+ * Race for ROUNDS calls, and keep going until some calls have certainly
+ * come after the restriction, so that both sides of it are exercised
+ * however the threads are scheduled.
+ */
 static void *worker(void *p)
 {
 	struct race *r = p;
-	int i;
+	int i, after = 0;
 
 	pthread_barrier_wait(&r->go);
-	for (i = 0; i < ROUNDS; i++)
+	for (i = 0; i < ROUNDS || after < ROUNDS / 8; i++) {
 		dm_op_irq(r, (uint16_t)(1 + (i & 1)));
+		after += atomic_load(&r->restricted);
+	}
 	return NULL;
 }
 
@@ -85,6 +94,7 @@ static void *restricter(void *p)
 	r->restrict_rc[0] = (int)xsim_dev_ioctl(r->w, r->f, T_IOCTL_RESTRICT,
 						(uintptr_t)&dom,
 						&xsim_uaccess_self);
+	atomic_store(&r->restricted, 1);
 	return NULL;
 }
 

@@ -8,8 +8,10 @@
 # Checks are functions called through t_check.
 # shellcheck disable=SC2016,SC2317
 set -eu
-# shellcheck source=conformance/tests/_lib.sh
+# shellcheck source=conformance/tests/_lib.sh disable=SC1091
 . "$(dirname "$0")/_lib.sh"
+# Set by _lib.sh's t_xrc (named here for shellcheck without -x).
+t_rc=${t_rc-}
 
 # ---- help
 t_xrc help --help

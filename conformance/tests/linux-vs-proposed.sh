@@ -5,8 +5,10 @@
 # linux-vs-proposed.expected (derived from restrict-survey.md section 5:
 # every row where Linux departs from the proposal).
 set -eu
-# shellcheck source=conformance/tests/_lib.sh
+# shellcheck source=conformance/tests/_lib.sh disable=SC1091
 . "$(dirname "$0")/_lib.sh"
+# Set by _lib.sh's t_xrc (named here for shellcheck without -x).
+t_rc=${t_rc-}
 
 t_xrc run run --backend sim:linux --profile proposed --out "$T_WORK/run"
 t_is "sim:linux vs proposed exits 1" "$t_rc" 1

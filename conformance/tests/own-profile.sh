@@ -3,8 +3,10 @@
 # Every profile's sim passes against its own column: `xrc run --backend
 # sim:P --profile P` exits 0 for each profile P, with no FAIL and no ERROR.
 set -eu
-# shellcheck source=conformance/tests/_lib.sh
+# shellcheck source=conformance/tests/_lib.sh disable=SC1091
 . "$(dirname "$0")/_lib.sh"
+# Set by _lib.sh's t_xrc (named here for shellcheck without -x).
+t_rc=${t_rc-}
 
 profiles=$(sh "$T_XRC" profiles | awk '{ print $1 }')
 t_check "xrc profiles lists profiles" [ -n "$profiles" ]

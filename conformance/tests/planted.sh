@@ -5,8 +5,10 @@
 # chosen conforms to the proposal; with XENSIM_PLANT=NAME the suite exits 1
 # and the assertions listed for NAME in planted.expected FAIL.
 set -eu
-# shellcheck source=conformance/tests/_lib.sh
+# shellcheck source=conformance/tests/_lib.sh disable=SC1091
 . "$(dirname "$0")/_lib.sh"
+# Set by _lib.sh's t_xrc (named here for shellcheck without -x).
+t_rc=${t_rc-}
 
 expected="$T_TESTS/planted.expected"
 

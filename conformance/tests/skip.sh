@@ -7,8 +7,10 @@
 # The checks are functions called through t_check.
 # shellcheck disable=SC2317
 set -eu
-# shellcheck source=conformance/tests/_lib.sh
+# shellcheck source=conformance/tests/_lib.sh disable=SC1091
 . "$(dirname "$0")/_lib.sh"
+# Set by _lib.sh's t_xrc (named here for shellcheck without -x).
+t_rc=${t_rc-}
 
 # no_crash NAME: the run's output shows no crash or sanitizer report.
 no_crash() {

@@ -225,7 +225,12 @@ void xsim_world_detach(struct xsim_world *w)
 
 int xsim_world_fd(const struct xsim_world *w)
 {
-	return w->fd;
+	return __atomic_load_n(&w->fd, __ATOMIC_RELAXED);
+}
+
+void xsim_world_set_fd(struct xsim_world *w, int fd)
+{
+	__atomic_store_n(&w->fd, fd, __ATOMIC_RELAXED);
 }
 
 uint64_t xsim_world_id(const struct xsim_world *w)

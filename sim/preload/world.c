@@ -30,8 +30,6 @@
 #include <xensim/world.h>
 #include <xensim/xen-const.h>
 
-/* Only to move the world's own descriptor (w->fd) out of the app's way. */
-#include "../machine/layout.h"
 
 #include "preload.h"
 
@@ -45,6 +43,7 @@ static uint64_t world_id;
 static uint16_t caller_domid;
 
 /* Private descriptors; -1 until set up.  Read without a lock. */
+static int world_fd = -1;	/* the world's own fd (xsim_world_fd) */
 static int env_fd = -1;		/* the world fd children inherit */
 static int wake_fd = -1;
 static int reserve_fd = -1;
@@ -108,8 +107,8 @@ static int *private_slot(int fd)
 
 	if (fd < 0 || !w)
 		return NULL;
-	if (fd == load(&w->fd))
-		return &w->fd;
+	if (fd == load(&world_fd))
+		return &world_fd;
 	if (fd == load(&env_fd))
 		return &env_fd;
 	if (fd == load(&wake_fd))
@@ -147,9 +146,11 @@ void xp_private_fd_evict(int fd)
 		       F_DUPFD_CLOEXEC : F_DUPFD, high_fd_base());
 	if (nfd < 0)
 		return;
-	/* One descriptor may fill two roles (created world: w->fd == env_fd). */
-	if (w && load(&w->fd) == fd)
-		store(&w->fd, nfd);
+	/* One descriptor may fill two roles (created world: world_fd == env_fd). */
+	if (w && load(&world_fd) == fd) {
+		store(&world_fd, nfd);
+		xsim_world_set_fd(w, nfd);
+	}
 	if (load(&env_fd) == fd) {
 		store(&env_fd, nfd);
 		export_env_fd(nfd);
@@ -170,7 +171,7 @@ int xp_private_fds(int *out, int max)
 
 	if (!w)
 		return 0;
-	fds[n++] = load(&w->fd);
+	fds[n++] = load(&world_fd);
 	fds[n++] = load(&env_fd);
 	fds[n++] = load(&wake_fd);
 	fds[n++] = load(&reserve_fd);
@@ -234,7 +235,8 @@ static int attach_inherited(const char *fdstr, struct xsim_world **w)
 	}
 	store(&env_fd, (int)fd);
 	/* attach_fd dup'ed it at the lowest free number: move that away. */
-	(*w)->fd = xp_fd_move_high((*w)->fd, true);
+	store(&world_fd, xp_fd_move_high(xsim_world_fd(*w), true));
+	xsim_world_set_fd(*w, load(&world_fd));
 	return 0;
 }
 
@@ -278,9 +280,10 @@ static int create_world(struct xsim_world **w)
 		}
 	}
 	/* Not close-on-exec: exec'd children attach it (XENSIM_WORLD_FD). */
-	(*w)->fd = xp_fd_move_high((*w)->fd, false);
-	store(&env_fd, (*w)->fd);
-	export_env_fd((*w)->fd);
+	store(&world_fd, xp_fd_move_high(xsim_world_fd(*w), false));
+	xsim_world_set_fd(*w, load(&world_fd));
+	store(&env_fd, load(&world_fd));
+	export_env_fd(load(&world_fd));
 	return 0;
 }
 
@@ -333,7 +336,7 @@ static void init_world(void)
 		world_err = EMFILE;
 		return;
 	}
-	store(&ro_fd, open_read_only(w->fd));
+	store(&ro_fd, open_read_only(xsim_world_fd(w)));
 	world_id = xsim_world_id(w);
 	xsim_dev_attach(w);
 	xsim_dev_set_wake(w, xp_wake_cb, NULL);

@@ -52,6 +52,11 @@ void xsim_world_detach(struct xsim_world *w);
 
 /* The world's backing file descriptor (for mmap of frames by a transport). */
 int xsim_world_fd(const struct xsim_world *w);
+/*
+ * A transport moved that descriptor (dup'ed it to fd and closed the old
+ * one, e.g. out of the application's fd range): use fd from now on.
+ */
+void xsim_world_set_fd(struct xsim_world *w, int fd);
 
 /* A random identifier chosen at creation: names the world's sockets. */
 uint64_t xsim_world_id(const struct xsim_world *w);

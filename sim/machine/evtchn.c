@@ -339,14 +339,19 @@ static uint32_t virq_port(const struct xsim_world *w,
 			  const struct xsim_domain *d, uint32_t virq,
 			  uint32_t vcpu)
 {
-	uint32_t port;
+	uint32_t b, i;
 
-	for (port = 1; port < NR_PORTS; port++) {
-		const struct xsim_port *p = port_slot(w, d, port);
+	/* Only the buckets allocated so far: a small domain has one. */
+	for (b = 0; b < XSIM_PORT_BUCKETS; b++) {
+		const struct xsim_port *p;
 
-		if (p && p->state == XSIM_ECS_VIRQ && p->virq == virq &&
-		    (virq_is_global(virq) || p->vcpu == vcpu))
-			return port;
+		if (d->evtchn_bucket[b] == XSIM_NO_PAGE)
+			continue;
+		p = xsim_page_va(w, d->evtchn_bucket[b]);
+		for (i = 0; i < PER_BUCKET; i++)
+			if (p[i].state == XSIM_ECS_VIRQ && p[i].virq == virq &&
+			    (virq_is_global(virq) || p[i].vcpu == vcpu))
+				return b * PER_BUCKET + i;
 	}
 	return 0;
 }

@@ -57,6 +57,24 @@ void fz_build_restrict(enum xsim_dev_kind dev, struct fz_build *b,
 	c->target = (domid_t)domid;
 }
 
+void fz_build_unmap_notify(struct fz_build *b, struct fz_call *c,
+			   unsigned long cmd)
+{
+	/* gntalloc's struct has the same layout (uapi gntalloc.h, gntdev.h). */
+	struct ioctl_gntdev_unmap_notify *k;
+	uint64_t at = fz_alloc(b->a, sizeof(*k));
+
+	k = fz_host(b->a, at, sizeof(*k));
+	c->cmd = cmd;
+	c->name = "SET_UNMAP_NOTIFY";
+	if (k) {
+		k->index = fz_index_pick(b) + fz_u8(b->in);
+		k->action = fz_u8(b->in) % 5;
+		k->event_channel_port = fz_count(b->in, 4);
+	}
+	c->arg = fz_ptr(b->in, at);
+}
+
 /* Command numbers worth trying on any device: all four devices' ioctls. */
 static const unsigned long known_cmds[] = {
 	IOCTL_PRIVCMD_HYPERCALL, IOCTL_PRIVCMD_MMAP, IOCTL_PRIVCMD_MMAPBATCH,

@@ -43,21 +43,9 @@ void fz_build_gntalloc(struct fz_build *b, struct fz_call *c)
 		c->arg = fz_ptr(b->in, at);
 		break;
 	}
-	case 2: {
-		struct ioctl_gntalloc_unmap_notify *k;
-
-		at = fz_alloc(b->a, sizeof(*k));
-		k = fz_host(b->a, at, sizeof(*k));
-		c->cmd = IOCTL_GNTALLOC_SET_UNMAP_NOTIFY;
-		c->name = "SET_UNMAP_NOTIFY";
-		if (k) {
-			k->index = fz_index_pick(b) + fz_u8(b->in);
-			k->action = fz_u8(b->in) % 5;
-			k->event_channel_port = fz_count(b->in, 4);
-		}
-		c->arg = fz_ptr(b->in, at);
+	case 2:
+		fz_build_unmap_notify(b, c, IOCTL_GNTALLOC_SET_UNMAP_NOTIFY);
 		break;
-	}
 	default:
 		fz_build_restrict(XSIM_DEV_GNTALLOC, b, c);
 		break;

@@ -138,6 +138,12 @@ void fz_build_ioctl(enum xsim_dev_kind dev, struct fz_build *b,
 /* The device's restrict ioctl with a domid worth trying. */
 void fz_build_restrict(enum xsim_dev_kind dev, struct fz_build *b,
 		       struct fz_call *c);
+/*
+ * SET_UNMAP_NOTIFY of gntdev or gntalloc (cmd): both take the same
+ * {index, action, event_channel_port} layout.
+ */
+void fz_build_unmap_notify(struct fz_build *b, struct fz_call *c,
+			   unsigned long cmd);
 /* Any command number (dictionary or raw) with raw argument bytes. */
 void fz_build_raw(enum xsim_dev_kind dev, struct fz_build *b,
 		  struct fz_call *c);

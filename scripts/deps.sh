@@ -22,6 +22,12 @@ pkg-config
 shellcheck
 perl
 libxml2-utils
+qemu-system-x86
+qemu-system-xen
+busybox-static
+cpio
+kmod
+fuse3
 "
 
 missing=""

@@ -21,7 +21,7 @@
 #include <xensim/world.h>
 
 #define XSIM_MAGIC	0x78656e73696d3031ull	/* "xensim01" */
-#define XSIM_VERSION	1u
+#define XSIM_VERSION	2u	/* 2: named worlds (creator, layout signature) */
 
 /* Page index 0 is never allocated: 0 means "no page" everywhere. */
 #define XSIM_NO_PAGE	0u
@@ -153,6 +153,19 @@ struct xsim_domain {
 	uint32_t vcpu_limit;
 	uint32_t emulation_flags;	/* XEN_X86_EMU_* */
 	uint32_t paging_pool_pages;	/* XEN_DOMCTL_set_paging_mempool_size */
+	/*
+	 * The last 4-byte write to port 0xcf8 (Xen: d->arch.hvm.pci_cf8,
+	 * xen/arch/x86/hvm/ioreq.c hvm_access_cf8): the ioreq injector
+	 * (sim/machine/ioreq_inject.c) decodes 0xcfc accesses with it.
+	 */
+	uint32_t pci_cf8;
+	/*
+	 * Dom0 only: the xenstore ring page and its unbound port that Linux
+	 * allocates for a local xenstored (sim/machine/store_ring.c); 0 until
+	 * first asked for.
+	 */
+	uint32_t store_page;
+	uint32_t store_port;
 };
 
 /* Open device handles (Linux: struct file + its private_data). */
@@ -195,6 +208,19 @@ struct xsim_shared {
 	uint32_t handle_free_head;	/* free list of handle slots, 1-based */
 	uint32_t handles_used;		/* slots ever used (high-water mark) */
 	uint32_t handles_open;
+
+	/*
+	 * Version 2: who made the world and under what name (xrc sim
+	 * status, staleness), a signature of the shared structures' sizes
+	 * (a world made by another build is refused), and how often the
+	 * lock was repaired after its owner died.
+	 */
+	uint64_t layout_sig;
+	uint64_t creator_start;		/* /proc/PID/stat starttime, clock ticks */
+	int64_t created_at;		/* CLOCK_REALTIME seconds */
+	uint32_t creator_pid;
+	uint32_t lock_recoveries;	/* EOWNERDEAD repairs */
+	char name[XSIM_WORLD_NAME_MAX + 1];	/* "": a private world */
 };
 
 /* The per-process view of a world. */
@@ -235,6 +261,14 @@ static inline void *xsim_handle_bytes(const struct xsim_world *w, uint32_t slot)
 {
 	return ((struct xsim_handle_slot *)(w->base + w->sh->handles_off))[slot].bytes;
 }
+
+/* World set-up shared by world.c and world_named.c. */
+uint64_t xsim_layout_sig(void);
+/* Build a world in the empty file fd, which it owns from then on. */
+int xsim_world_create_in(int fd, const struct xsim_world_config *cfg,
+			 struct xsim_world **out);
+/* Record the calling process as the creator (pid, start time, clock). */
+void xsim_world_record_creator(struct xsim_shared *sh);
 
 /* getpid(), cached (a system call in glibc 2.36); refreshed after fork. */
 uint32_t xsim_current_pid(void);

@@ -89,19 +89,44 @@ static void init_pages(struct xsim_world *w)
 	sh->free_pages = sh->nr_pages - 1;
 }
 
-int xsim_world_create(const struct xsim_world_config *cfg,
-		      struct xsim_world **out)
+/*
+ * A signature of the shared structures' sizes: a world made by a build
+ * whose layout differs is refused even if nobody bumped XSIM_VERSION.
+ */
+uint64_t xsim_layout_sig(void)
+{
+	const uint64_t sizes[] = {
+		sizeof(struct xsim_shared), sizeof(struct xsim_page),
+		sizeof(struct xsim_domain), XSIM_HANDLE_BYTES,
+		sizeof(struct xsim_effect), sizeof(struct xsim_port),
+		sizeof(struct xsim_ioreq_server), sizeof(pthread_mutex_t),
+		XSIM_PAGE_SIZE, XSIM_DOMID_FIRST_RESERVED,
+	};
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		h ^= sizes[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Build a world in fd (an empty file); fd is the world's or closed. */
+int xsim_world_create_in(int fd, const struct xsim_world_config *cfg,
+			 struct xsim_world **out)
 {
 	struct xsim_world_config c = cfg ? *cfg : defaults;
 	const struct xsim_profile *prof;
 	struct xsim_shared *sh;
 	struct xsim_world *w;
 	uint64_t off, size;
-	int fd, rc;
+	int rc;
 
 	prof = pick_profile(c.profile, &rc);
 	if (!prof)
-		return rc;
+		goto fail;
+	rc = -EINVAL;
 	if (!c.nr_pages)
 		c.nr_pages = defaults.nr_pages;
 	if (!c.max_handles)
@@ -109,9 +134,9 @@ int xsim_world_create(const struct xsim_world_config *cfg,
 	if (!c.effect_log_entries)
 		c.effect_log_entries = defaults.effect_log_entries;
 	if (c.effect_log_entries & (c.effect_log_entries - 1))
-		return -EINVAL;
+		goto fail;
 	if (c.nr_pages < 2 || c.max_handles < 1)
-		return -EINVAL;
+		goto fail;
 
 	off = ALIGN_UP(sizeof(struct xsim_shared), 64);
 	uint64_t page_meta_off = off;
@@ -128,24 +153,18 @@ int xsim_world_create(const struct xsim_world_config *cfg,
 	uint64_t pages_off = off;
 	size = off + (uint64_t)c.nr_pages * XSIM_PAGE_SIZE;
 
-	/* Not close-on-exec: an exec'd child finds it through XENSIM_WORLD_FD. */
-	fd = memfd_create("xensim-world", 0);
-	if (fd < 0)
-		return -errno;
 	/* Sparse: a page costs memory only once touched. */
 	if (ftruncate(fd, (off_t)size) < 0) {
 		rc = -errno;
-		close(fd);
-		return rc;
+		goto fail;
 	}
 	rc = map_world(fd, size, &w);
-	if (rc) {
-		close(fd);
-		return rc;
-	}
+	if (rc)
+		goto fail;
 	sh = w->sh;
 	sh->version = XSIM_VERSION;
 	sh->header_bytes = sizeof(*sh);
+	sh->layout_sig = xsim_layout_sig();
 	sh->size = size;
 	if (getrandom(&sh->world_id, sizeof(sh->world_id), 0) !=
 	    sizeof(sh->world_id))
@@ -159,6 +178,7 @@ int xsim_world_create(const struct xsim_world_config *cfg,
 	sh->effect_off = effect_off;
 	sh->pages_off = pages_off;
 	sh->next_domid = 1;
+	xsim_world_record_creator(sh);
 	xsim_effect_ring(w)->mask = c.effect_log_entries - 1;
 	init_pages(w);
 	rc = init_lock(&sh->lock);
@@ -179,23 +199,33 @@ int xsim_world_create(const struct xsim_world_config *cfg,
 	}
 	*out = w;
 	return 0;
+
+fail:
+	close(fd);
+	return rc;
+}
+
+int xsim_world_create(const struct xsim_world_config *cfg,
+		      struct xsim_world **out)
+{
+	/* Not close-on-exec: an exec'd child finds it through XENSIM_WORLD_FD. */
+	int fd = memfd_create("xensim-world", 0);
+
+	if (fd < 0)
+		return -errno;
+	return xsim_world_create_in(fd, cfg, out);
 }
 
 int xsim_world_attach_fd(int fd, struct xsim_world **out)
 {
 	struct xsim_shared probe;
 	struct xsim_world *w;
-	struct stat st;
 	int nfd, rc;
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if ((uint64_t)st.st_size < sizeof(probe) ||
-	    pread(fd, &probe, sizeof(probe), 0) != (ssize_t)sizeof(probe))
-		return -EINVAL;
-	if (probe.magic != XSIM_MAGIC || probe.version != XSIM_VERSION ||
-	    probe.header_bytes != sizeof(probe) ||
-	    probe.size != (uint64_t)st.st_size)
+	rc = xsim_world_check_fd(fd, NULL, 0);
+	if (rc)
+		return rc;
+	if (pread(fd, &probe, sizeof(probe), 0) != (ssize_t)sizeof(probe))
 		return -EINVAL;
 	nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (nfd < 0)
@@ -259,8 +289,10 @@ void xsim_lock(struct xsim_world *w)
 	 * so marking the mutex consistent is enough; a handle the dead
 	 * process held is reclaimed by the transport's garbage collection.
 	 */
-	if (rc == EOWNERDEAD)
+	if (rc == EOWNERDEAD) {
 		pthread_mutex_consistent(&w->sh->lock);
+		w->sh->lock_recoveries++;
+	}
 }
 
 void xsim_unlock(struct xsim_world *w)

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include <xensim/device.h>
+#include <xensim/handle_name.h>
 
 #define XP_EXPORT	__attribute__((visibility("default")))
 
@@ -122,7 +123,7 @@ static inline void xp_leave(void)
 
 /* ---- sockname.c ---- */
 
-#define XP_NAME_PREFIX	"xensim-"
+#define XP_NAME_PREFIX	XSIM_HANDLE_NAME_PREFIX
 
 /* The abstract address of handle f of world id: returns its length. */
 socklen_t xp_name(struct sockaddr_un *sa, uint64_t world_id,

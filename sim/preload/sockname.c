@@ -11,8 +11,8 @@
  *
  * The open's access mode rides on the socket as SO_PRIORITY (1 + mode),
  * so that a descriptor received or inherited keeps its O_RDONLY/O_WRONLY.
- * Formatting is by hand: a wake-up runs with the machine lock held and
- * may run in a signal handler's call, where snprintf is not welcome.
+ * The name itself is xsim_handle_name (<xensim/handle_name.h>), shared
+ * with tools outside the transport that wake or probe a handle.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,38 +24,10 @@
 
 #include "preload.h"
 
-static char *put_dec(char *p, uint32_t v)
-{
-	char tmp[10];
-	int n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
-
 socklen_t xp_name(struct sockaddr_un *sa, uint64_t world_id,
 		  struct xsim_file f)
 {
-	static const char hex[] = "0123456789abcdef";
-	char *p = sa->sun_path;
-	int i;
-
-	sa->sun_family = AF_UNIX;
-	*p++ = '\0';
-	memcpy(p, XP_NAME_PREFIX, sizeof(XP_NAME_PREFIX) - 1);
-	p += sizeof(XP_NAME_PREFIX) - 1;
-	for (i = 60; i >= 0; i -= 4)
-		*p++ = hex[(world_id >> i) & 0xf];
-	*p++ = '-';
-	p = put_dec(p, f.slot);
-	*p++ = '-';
-	p = put_dec(p, f.gen);
-	return (socklen_t)(p - (char *)sa);
+	return xsim_handle_name(sa, world_id, f);
 }
 
 static const char *get_dec(const char *p, const char *end, uint32_t *v)

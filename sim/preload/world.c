@@ -2,6 +2,8 @@
 /*
  * The world behind the devices, set up on first need:
  *
+ *   XENSIM_WORLD_NAME=N attach the named world N (/dev/shm/xensim-N, made
+ *                       by `xrc sim start`); never create one instead
  *   XENSIM_WORLD_FD=N   attach the world an ancestor created (inherited fd)
  *   else create one:    XENSIM_PROFILE (default "proposed"), and
  *                       XENSIM_WORLD=path for a world file instead of the
@@ -240,6 +242,50 @@ static int attach_inherited(const char *fdstr, struct xsim_world **w)
 	return 0;
 }
 
+/*
+ * Join the world called name.  Asked for by name, a machine must not be
+ * replaced by a private one: a missing world fails the device opens with
+ * ENOENT (as a missing /dev/xen node would), anything else with EINVAL.
+ */
+static int attach_named(const char *name, struct xsim_world **w)
+{
+	const char *profile = getenv("XENSIM_PROFILE");
+	const char *file = getenv("XENSIM_WORLD");
+	char msg[512], why[320];
+	int rc;
+
+	rc = xsim_world_attach_named(name, w, why, sizeof(why));
+	if (rc) {
+		if (rc == -ENOENT)
+			snprintf(msg, sizeof(msg),
+				 "XENSIM_WORLD_NAME=%s: %s; start it with `xrc sim start --name %s`",
+				 name, why, name);
+		else
+			snprintf(msg, sizeof(msg), "XENSIM_WORLD_NAME=%s: %s",
+				 name, why);
+		xp_complain(msg);
+		return rc == -ENOENT ? -ENOENT : -EINVAL;
+	}
+	/* The world already has its profile and domains: say what is ignored. */
+	if (profile && *profile &&
+	    strcmp(profile, xsim_world_profile(*w)->name)) {
+		snprintf(msg, sizeof(msg),
+			 "XENSIM_PROFILE=%s ignored: world %s runs profile %s",
+			 profile, name, xsim_world_profile(*w)->name);
+		xp_complain(msg);
+	}
+	if (file && *file) {
+		snprintf(msg, sizeof(msg),
+			 "XENSIM_WORLD=%s ignored: world %s is already built",
+			 file, name);
+		xp_complain(msg);
+	}
+	/* Close-on-exec: children find the world by its name, as we did. */
+	store(&world_fd, xp_fd_move_high(xsim_world_fd(*w), true));
+	xsim_world_set_fd(*w, load(&world_fd));
+	return 0;
+}
+
 static int create_world(struct xsim_world **w)
 {
 	const char *profile = getenv("XENSIM_PROFILE");
@@ -304,6 +350,7 @@ static int open_read_only(int fd)
 static void init_world(void)
 {
 	const char *fdstr = getenv("XENSIM_WORLD_FD");
+	const char *name = getenv("XENSIM_WORLD_NAME");
 	const char *dom = getenv("XENSIM_CALLER_DOMID");
 	struct xsim_world *w = NULL;
 	unsigned long domid = 0;
@@ -322,7 +369,13 @@ static void init_world(void)
 	}
 	caller_domid = (uint16_t)domid;
 
-	rc = fdstr && *fdstr ? attach_inherited(fdstr, &w) : create_world(&w);
+	/* A name is an explicit choice: it wins over an inherited world. */
+	if (name && *name)
+		rc = attach_named(name, &w);
+	else if (fdstr && *fdstr)
+		rc = attach_inherited(fdstr, &w);
+	else
+		rc = create_world(&w);
 	if (rc) {
 		world_err = -rc;
 		return;

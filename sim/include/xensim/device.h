@@ -102,4 +102,19 @@ typedef bool (*xsim_alive_fn)(struct xsim_world *w, struct xsim_file f,
 			      void *arg);
 int xsim_dev_gc(struct xsim_world *w, xsim_alive_fn alive, void *arg);
 
+/* One open handle, as a tool lists it (xsim_dev_handles). */
+struct xsim_handle_info {
+	struct xsim_file f;
+	enum xsim_dev_kind dev;
+	uint32_t opener_pid;		/* the process that opened it */
+	uint16_t caller_domid;		/* the domain it was opened from */
+	struct xsim_restrict_state rs;
+};
+/*
+ * Up to max open handles from slot *cursor on (start at 0); *cursor moves
+ * past them.  Returns how many (0: no more).
+ */
+int xsim_dev_handles(struct xsim_world *w, uint32_t *cursor,
+		     struct xsim_handle_info *out, unsigned max);
+
 #endif /* XENSIM_DEVICE_H */

@@ -47,6 +47,77 @@ int xsim_world_populate_default(struct xsim_world *w);
 /* Map an existing world by its file descriptor (the fd is dup'ed). */
 int xsim_world_attach_fd(int fd, struct xsim_world **out);
 
+/*
+ * Named worlds (sim/WORLDS.md): the same file, but under a name in
+ * /dev/shm, so that unrelated processes can join one machine.  A name is
+ * 1..XSIM_WORLD_NAME_MAX characters of [A-Za-z0-9_.-], not "." or "..";
+ * the file is XSIM_WORLD_DIR "/" XSIM_WORLD_PREFIX NAME, mode 0600.
+ */
+#define XSIM_WORLD_NAME_MAX	64
+#define XSIM_WORLD_DIR		"/dev/shm"
+#define XSIM_WORLD_PREFIX	"xensim-"
+
+/* 0 if name is a valid world name, else -EINVAL. */
+int xsim_world_name_check(const char *name);
+/* The file of world name into buf: 0, -EINVAL (bad name), -ENAMETOOLONG. */
+int xsim_world_path(const char *name, char *buf, size_t len);
+
+/*
+ * Create a world that will be called name, not yet visible under it (an
+ * unnamed file in XSIM_WORLD_DIR): populate it (cfg->empty,
+ * xsim_world_load_file), then xsim_world_publish.  The calling process is
+ * recorded as its creator.
+ */
+int xsim_world_create_named(const char *name,
+			    const struct xsim_world_config *cfg,
+			    struct xsim_world **out);
+/* Give a world from xsim_world_create_named its name: -EEXIST if taken. */
+int xsim_world_publish(struct xsim_world *w);
+
+/*
+ * Map the world called name.  -ENOENT: no such world; -EPROTO: made by
+ * another build (format version or layout differ); -EINVAL: not a world;
+ * or the errno of open/mmap (-EACCES).  On failure why (if not NULL)
+ * holds one sentence for a human.
+ */
+int xsim_world_attach_named(const char *name, struct xsim_world **out,
+			    char *why, size_t whylen);
+/*
+ * Check that fd holds a world of this build, without mapping it: 0,
+ * -EPROTO, -EINVAL, with a sentence in why as above.
+ */
+int xsim_world_check_fd(int fd, char *why, size_t whylen);
+/*
+ * Remove name from XSIM_WORLD_DIR.  Processes that mapped the world keep
+ * it until they exit (as with any shm file); new attaches get -ENOENT.
+ */
+int xsim_world_unlink_named(const char *name);
+
+/* Who made a world, and its health, for tools (xensim-world status). */
+struct xsim_world_info {
+	char name[XSIM_WORLD_NAME_MAX + 1];	/* "": a private world */
+	char profile[32];
+	uint64_t world_id;
+	uint32_t creator_pid;
+	uint64_t creator_start;		/* clock ticks after boot */
+	int64_t created_at;		/* seconds since the epoch */
+	uint32_t lock_recoveries;	/* times a dead owner's lock was repaired */
+};
+void xsim_world_info(struct xsim_world *w, struct xsim_world_info *out);
+/* Is the process that created w still running (same pid, same start)? */
+bool xsim_world_creator_alive(const struct xsim_world *w);
+/* Record the calling process as w's creator (a tool that forks a keeper). */
+void xsim_world_set_creator(struct xsim_world *w);
+
+/*
+ * Up to max existing domains from domid *cursor on (start at 0), without
+ * logging an effect; *cursor moves past them.  Returns how many (0: no
+ * more).  struct xsim_domain_info is in <xensim/machine.h>.
+ */
+struct xsim_domain_info;
+int xsim_world_domains(struct xsim_world *w, uint32_t *cursor,
+		       struct xsim_domain_info *out, unsigned max);
+
 /* Unmap this process's view.  The world lives while any process maps it. */
 void xsim_world_detach(struct xsim_world *w);
 

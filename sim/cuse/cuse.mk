@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+# sim/cuse/: the CUSE transport (build/bin/xensim-cuse), its guest
+# benchmark (build/bin/xensim-cuse-bench) and the retry engine's host test.
+
+CUSE_DAEMON_SRCS := $(filter-out sim/cuse/bench.c,$(sort $(wildcard sim/cuse/*.c)))
+CUSE_BIN       := $(BUILD)/bin/xensim-cuse
+CUSE_BENCH     := $(BUILD)/bin/xensim-cuse-bench
+# libfuse3 linked statically so that the daemon needs only libc (a busybox
+# initramfs); pkg-config --static names what libfuse3.a itself needs.
+CUSE_FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
+CUSE_FUSE_LIBS   := -Wl,-Bstatic $(shell pkg-config --libs-only-l --static fuse3 2>/dev/null | \
+	sed 's/-lpthread//;s/-ldl//;s/-lrt//') -Wl,-Bdynamic $(THREAD_LIBS) -ldl
+
+$(call objs,$(BUILD),$(CUSE_DAEMON_SRCS)): BASE_CFLAGS += $(CUSE_FUSE_CFLAGS)
+
+$(CUSE_BIN): $(call objs,$(BUILD),$(CUSE_DAEMON_SRCS)) $(BUILD)/lib/libxensim.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(CUSE_FUSE_LIBS)
+
+$(CUSE_BENCH): $(BUILD)/obj/sim/cuse/bench.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^
+
+# The retry engine's host test (sim/tests/test_cuse_retry.c, built by
+# sim.mk's rule for every sim test) links the engine too.
+$(BUILD)/tests/sim/test_cuse_retry: $(BUILD)/obj/sim/cuse/retry.o
+$(BUILD)/asan/tests/sim/test_cuse_retry: $(BUILD)/asan/obj/sim/cuse/retry.o
+
+all: $(CUSE_BIN) $(CUSE_BENCH)
+CHECK_DEPS += $(CUSE_BIN) $(CUSE_BENCH)

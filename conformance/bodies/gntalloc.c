@@ -98,6 +98,7 @@ void gntalloc_unrestricted_mmap(struct xrc_ctx *t)
 	uint64_t index = 0;
 	uint32_t ref;
 
+	xrc_require_mmap(t, XRC_GNTALLOC);
 	XRC_SETUP(t, gna_alloc(fd, xrc_domains(t)->a, &index, &ref));
 	XRC_OBSERVE(t, mmap_and_write(fd, index));
 }

@@ -26,7 +26,7 @@ void lib_restrict_all_fmem_target(struct xrc_ctx *t)
 	struct lib_handles h;
 
 	restricted_handles(t, &h);
-	XRC_OBSERVE(t, lib_map_gfn0(h.fmem, xrc_domains(t)->a));
+	XRC_OBSERVE(t, lib_map_gfn0(t, h.fmem, xrc_domains(t)->a));
 }
 
 void lib_restrict_all_fmem_other(struct xrc_ctx *t)
@@ -34,7 +34,7 @@ void lib_restrict_all_fmem_other(struct xrc_ctx *t)
 	struct lib_handles h;
 
 	restricted_handles(t, &h);
-	XRC_OBSERVE(t, lib_map_gfn0(h.fmem, xrc_domains(t)->b));
+	XRC_OBSERVE(t, lib_map_gfn0(t, h.fmem, xrc_domains(t)->b));
 }
 
 void lib_restrict_all_dmod_other(struct xrc_ctx *t)
@@ -93,9 +93,9 @@ void lib_restrict_all_gnttab_target(struct xrc_ctx *t)
 	if (!h.xgt)
 		h.xgt = lib_open_gnttab(t);
 	/* The grant maps before restricting: what changes is the restriction. */
-	XRC_SETUP(t, lib_map_grant(h.xgt, a, ref));
+	XRC_SETUP(t, lib_map_grant(t, h.xgt, a, ref));
 	lib_restrict_all(t, a);
-	XRC_OBSERVE(t, lib_map_grant(h.xgt, a, ref));
+	XRC_OBSERVE(t, lib_map_grant(t, h.xgt, a, ref));
 }
 
 /* xen_version needs no hypercall buffer: the ioctl itself is judged. */

@@ -32,14 +32,14 @@ void lib_fmem_map_target(struct xrc_ctx *t)
 {
 	xenforeignmemory_handle *fmem = restricted_fmem(t);
 
-	XRC_OBSERVE(t, lib_map_gfn0(fmem, xrc_domains(t)->a));
+	XRC_OBSERVE(t, lib_map_gfn0(t, fmem, xrc_domains(t)->a));
 }
 
 void lib_fmem_map_other(struct xrc_ctx *t)
 {
 	xenforeignmemory_handle *fmem = restricted_fmem(t);
 
-	XRC_OBSERVE(t, lib_map_gfn0(fmem, xrc_domains(t)->b));
+	XRC_OBSERVE(t, lib_map_gfn0(t, fmem, xrc_domains(t)->b));
 }
 
 /* The other domain's grant table maps while unrestricted (fresh handle). */
@@ -49,7 +49,7 @@ void lib_fmem_map_resource_other(struct xrc_ctx *t)
 	xenforeignmemory_handle *fmem;
 
 	lib_begin(t);
-	XRC_SETUP(t, lib_map_grant_frame(lib_open_fmem(t), b));
+	XRC_SETUP(t, lib_map_grant_frame(t, lib_open_fmem(t), b));
 	fmem = restricted_fmem(t);
-	XRC_OBSERVE(t, lib_map_grant_frame(fmem, b));
+	XRC_OBSERVE(t, lib_map_grant_frame(t, fmem, b));
 }

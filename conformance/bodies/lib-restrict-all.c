@@ -81,7 +81,7 @@ void lib_restrict_all_keeps_first(struct xrc_ctx *t)
 	lib_restrict_all(t, d->a);
 	/* Its answer is judged by the rows above; here only its effect. */
 	(void)xentoolcore_restrict_all(d->b);
-	XRC_OBSERVE(t, lib_map_gfn0(h.fmem, d->b));
+	XRC_OBSERVE(t, lib_map_gfn0(t, h.fmem, d->b));
 }
 
 /*
@@ -121,5 +121,5 @@ void lib_restrict_all_partial_leaves(struct xrc_ctx *t)
 	lib_begin(t);
 	partial_setup(t, &p, d->a);
 	(void)xentoolcore_restrict_all(d->a);
-	XRC_OBSERVE(t, lib_map_gfn0(p.fmem_before, d->b));
+	XRC_OBSERVE(t, lib_map_gfn0(t, p.fmem_before, d->b));
 }

@@ -193,11 +193,13 @@ void lib_restrict_evtchn(struct xrc_ctx *t, xenevtchn_handle *xce,
 		restrict_failed(t, "xenevtchn_restrict", domid, errno);
 }
 
-int lib_map_gfn0(xenforeignmemory_handle *fmem, uint16_t dom)
+int lib_map_gfn0(struct xrc_ctx *t, xenforeignmemory_handle *fmem,
+		 uint16_t dom)
 {
 	xen_pfn_t gfn = 0;
 	void *p;
 
+	xrc_require_mmap(t, XRC_PRIVCMD);
 	/* No err[]: any per-frame error fails the whole map, with its errno. */
 	p = xenforeignmemory_map(fmem, dom, PROT_READ, 1, &gfn, NULL);
 	if (!p)
@@ -206,11 +208,13 @@ int lib_map_gfn0(xenforeignmemory_handle *fmem, uint16_t dom)
 	return 0;
 }
 
-int lib_map_grant_frame(xenforeignmemory_handle *fmem, uint16_t dom)
+int lib_map_grant_frame(struct xrc_ctx *t, xenforeignmemory_handle *fmem,
+			uint16_t dom)
 {
 	xenforeignmemory_resource_handle *res;
 	void *addr = NULL;
 
+	xrc_require_mmap(t, XRC_PRIVCMD);
 	res = xenforeignmemory_map_resource(fmem, dom,
 					    XENMEM_resource_grant_table,
 					    XENMEM_resource_grant_table_id_shared,
@@ -221,9 +225,13 @@ int lib_map_grant_frame(xenforeignmemory_handle *fmem, uint16_t dom)
 	return 0;
 }
 
-int lib_map_grant(xengnttab_handle *xgt, uint16_t dom, uint32_t ref)
+int lib_map_grant(struct xrc_ctx *t, xengnttab_handle *xgt, uint16_t dom,
+		  uint32_t ref)
 {
-	void *p = xengnttab_map_grant_ref(xgt, dom, ref, PROT_READ);
+	void *p;
+
+	xrc_require_mmap(t, XRC_GNTDEV);
+	p = xengnttab_map_grant_ref(xgt, dom, ref, PROT_READ);
 
 	if (!p)
 		return -1;

@@ -80,14 +80,19 @@ void lib_restrict_evtchn(struct xrc_ctx *t, xenevtchn_handle *xce,
 
 /*
  * Calls returning a pointer, as 0 or -1 with errno (what XRC_OBSERVE
- * judges); each undoes what it made.
+ * judges); each undoes what it made.  The three mappers SKIP on a backend
+ * that cannot mmap the device the library maps (xrc_require_mmap): the
+ * library mmaps before its ioctl, so nothing could be judged.
  */
 /* Map gfn 0 of dom read-only through xenforeignmemory_map. */
-int lib_map_gfn0(xenforeignmemory_handle *fmem, uint16_t dom);
+int lib_map_gfn0(struct xrc_ctx *t, xenforeignmemory_handle *fmem,
+		 uint16_t dom);
 /* Map frame 0 of dom's grant-table resource. */
-int lib_map_grant_frame(xenforeignmemory_handle *fmem, uint16_t dom);
+int lib_map_grant_frame(struct xrc_ctx *t, xenforeignmemory_handle *fmem,
+			uint16_t dom);
 /* Map dom's grant ref read-only through libxengnttab. */
-int lib_map_grant(xengnttab_handle *xgt, uint16_t dom, uint32_t ref);
+int lib_map_grant(struct xrc_ctx *t, xengnttab_handle *xgt, uint16_t dom,
+		  uint32_t ref);
 /* Share one page with dom through libxengntshr. */
 int lib_share_page(xengntshr_handle *xgs, uint16_t dom);
 /* xendevicemodel_nr_vcpus of dom (a dm_op every HVM guest answers). */

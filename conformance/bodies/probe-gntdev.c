@@ -23,6 +23,7 @@ static void *mapped_grant(struct xrc_ctx *t, int fd, uint64_t *index)
 {
 	void *p;
 
+	xrc_require_mmap(t, XRC_GNTDEV);
 	*index = probe_gntdev_map(t, fd, probe_target(t), target_grant(t));
 	p = mmap(NULL, PROBE_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 (off_t)*index);

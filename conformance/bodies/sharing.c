@@ -304,6 +304,7 @@ void sharing_gntdev_prior_mapping_readable(struct xrc_ctx *t)
 	int fd;
 
 	xrc_require_restrict(t, XRC_GNTDEV);
+	xrc_require_mmap(t, XRC_GNTDEV);
 	fd = xrc_open(t, XRC_GNTDEV, 0);
 	ref = xrc_fx_grant(t, d->b, PRIOR_GFN, false);
 	pcmd_read_page(t, d->b, PRIOR_GFN, want);

@@ -499,8 +499,11 @@ struct child_obs run_in_child(struct xrc_ctx *t,
 
 /* ---- the sharing probe ---- */
 
-/* A gfn every guest has (the fixture's domains are populated from 0). */
-#define AIM_GFN		5
+/*
+ * A gfn every guest has (the fixture's domains are populated from 0), and
+ * one the default world grants writable (xrc_fx_grant without mmap).
+ */
+#define AIM_GFN		2
 
 void aim_prepare(struct xrc_ctx *t, enum xrc_dev dev, uint16_t dom,
 		 struct aim *a)

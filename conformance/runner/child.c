@@ -146,6 +146,7 @@ void xrc_child_run_probe(const char *devdir, int out_fd)
 	struct xrc_fx_probe p;
 
 	xrc_fx_probe_domains(devdir, &p);
+	xrc_fx_probe_mmap(devdir, &p);
 	send_all(out_fd, &p, sizeof(p));
 	_exit(0);
 }

@@ -123,6 +123,27 @@ void xrc_require_restrict(struct xrc_ctx *t, enum xrc_dev dev)
 	close(fd);
 }
 
+bool xrc_can_mmap(struct xrc_ctx *t, enum xrc_dev dev)
+{
+	if ((unsigned)dev >= XRC_NR_DEVS)
+		xrc_error(t, "no such device %d", (int)dev);
+	return !t->fx || !(t->fx->no_mmap & (1u << dev));
+}
+
+/* The SKIP of a row that needs a mapping of dev on a backend without. */
+__attribute__((noreturn))
+static void skip_no_mmap(struct xrc_ctx *t, enum xrc_dev dev)
+{
+	xrc_skip(t, "backend cannot mmap %s (ENODEV%s)", dev_name(t, dev),
+		 t->transport == XRC_TR_CUSE ? ": CUSE" : "");
+}
+
+void xrc_require_mmap(struct xrc_ctx *t, enum xrc_dev dev)
+{
+	if (!xrc_can_mmap(t, dev))
+		skip_no_mmap(t, dev);
+}
+
 void *xrc_privcmd_region(struct xrc_ctx *t, int fd, unsigned pages)
 {
 	size_t len = (size_t)pages << XSIM_PAGE_SHIFT;
@@ -130,7 +151,11 @@ void *xrc_privcmd_region(struct xrc_ctx *t, int fd, unsigned pages)
 
 	if (!pages)
 		xrc_error(t, "a privcmd region of 0 pages");
+	xrc_require_mmap(t, XRC_PRIVCMD);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	/* The run's probe may not have seen it (no privcmd then). */
+	if (p == MAP_FAILED && errno == ENODEV)
+		skip_no_mmap(t, XRC_PRIVCMD);
 	if (p == MAP_FAILED)
 		xrc_error(t, "mmap of a %u-page privcmd region: %s", pages,
 			  xrc_errno_name(errno));

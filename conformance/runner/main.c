@@ -59,6 +59,7 @@ static void test_child(void *p, int out_fd)
 		.fx = arg->fx,
 		.out_fd = out_fd,
 		.fx_privcmd = -1,
+		.transport = arg->opt->transport,
 	};
 
 	xrc_child_run_test(&t);
@@ -100,7 +101,8 @@ static void probe(const struct xrc_options *opt, struct xrc_fx_probe *fx)
 	}
 	/* Say how the child ended in the words tests use. */
 	job.got = 0;
-	xrc_judge(&none, opt->profile, &job, &how, opt->timeout, &r);
+	xrc_judge(&none, opt->profile, opt->transport, &job, &how, opt->timeout,
+		  &r);
 	memset(fx, 0, sizeof(*fx));
 	fx->broken = true;
 	fx->dom.a = fx->dom.b = fx->dom.pv = fx->dom.absent = XRC_NO_DOMAIN;
@@ -113,8 +115,8 @@ static void test_done(unsigned i, void *p)
 	struct state *s = p;
 	const struct xrc_assertion *a = &s->run->cat[s->run->sel[i]];
 
-	xrc_judge(a, s->opt->profile, &s->jobs[i], &s->obs[i],
-		  s->opt->timeout, &s->res[i]);
+	xrc_judge(a, s->opt->profile, s->opt->transport, &s->jobs[i],
+		  &s->obs[i], s->opt->timeout, &s->res[i]);
 	s->run->count[s->res[i].verdict]++;
 	if (s->opt->format == XRC_FMT_TEXT) {
 		xrc_report_text_line(stdout, s->run, i);

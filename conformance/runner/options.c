@@ -20,7 +20,8 @@ static void usage(FILE *f)
 "usage: xrc-conformance [--devdir DIR] [--profile EXPECTED]\n"
 "                       [--format text|tap|junit|matrix] [--out DIR]\n"
 "                       [--only GLOB[,GLOB...]] [--jobs N] [--timeout S]\n"
-"                       [--backend NAME] [--isolated] [--list] [--profiles]\n"
+"                       [--backend NAME] [--transport native|cuse]\n"
+"                       [--isolated] [--list] [--profiles]\n"
 "\n"
 "Runs the restrict contract catalogue against the devices under DIR\n"
 "(default /dev/xen), each assertion in a process of its own, and judges\n"
@@ -34,6 +35,14 @@ static void usage(FILE *f)
 "  --jobs N         run N assertions at once (default: online CPUs)\n"
 "  --timeout S      seconds before an assertion is killed (default %g)\n"
 "  --backend NAME   what is under test, for the reports (default: devdir)\n"
+"  --transport T    how the devices are served: native (default: a kernel\n"
+"                   driver or the sim's preload) or cuse (a CUSE daemon,\n"
+"                   e.g. xensim-cuse).  Under cuse, ENOTTY where a row wants\n"
+"                   ENOSYS passes, with the reason \"ENOSYS seen as ENOTTY\"\n"
+"                   (FUSE turns ENOSYS into ENOTTY: Linux fs/fuse/ioctl.c);\n"
+"                   nothing else is relaxed.  Whatever the transport, rows\n"
+"                   that need a mapping SKIP when the run's probe finds a\n"
+"                   device that cannot be mmapped (ENODEV, as on CUSE)\n"
 "  --isolated       hold no handle across tests (on the sim: a fresh machine\n"
 "                   per test, slower)\n"
 "  --list           print ID<TAB>statement of each selected assertion\n"
@@ -82,6 +91,17 @@ static int parse_format(const char *s, enum xrc_format *f)
 	return bad("unknown format '%s' (text, tap, junit, matrix)", s);
 }
 
+static int parse_transport(const char *s, enum xrc_transport *t)
+{
+	if (!strcmp(s, "native"))
+		*t = XRC_TR_NATIVE;
+	else if (!strcmp(s, "cuse"))
+		*t = XRC_TR_CUSE;
+	else
+		return bad("unknown transport '%s' (native, cuse)", s);
+	return 0;
+}
+
 static unsigned default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -103,7 +123,8 @@ static char *tidy_dir(char *d)
 int xrc_parse_options(int argc, char **argv, struct xrc_options *o)
 {
 	enum { O_DEVDIR = 256, O_PROFILE, O_FORMAT, O_OUT, O_ONLY, O_JOBS,
-	       O_TIMEOUT, O_BACKEND, O_LIST, O_PROFILES, O_ISOLATED, O_HELP };
+	       O_TIMEOUT, O_BACKEND, O_TRANSPORT, O_LIST, O_PROFILES, O_ISOLATED,
+	       O_HELP };
 	static const struct option longs[] = {
 		{ "devdir", required_argument, NULL, O_DEVDIR },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -113,6 +134,7 @@ int xrc_parse_options(int argc, char **argv, struct xrc_options *o)
 		{ "jobs", required_argument, NULL, O_JOBS },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "backend", required_argument, NULL, O_BACKEND },
+		{ "transport", required_argument, NULL, O_TRANSPORT },
 		{ "list", no_argument, NULL, O_LIST },
 		{ "profiles", no_argument, NULL, O_PROFILES },
 		{ "isolated", no_argument, NULL, O_ISOLATED },
@@ -174,6 +196,11 @@ int xrc_parse_options(int argc, char **argv, struct xrc_options *o)
 			break;
 		case O_BACKEND:
 			o->backend = optarg;
+			break;
+		case O_TRANSPORT:
+			rc = parse_transport(optarg, &o->transport);
+			if (rc)
+				return rc;
 			break;
 		case O_LIST:
 			o->list = true;

@@ -31,34 +31,61 @@ static const char *domid_str(uint16_t d, char *buf, size_t len)
 	return buf;
 }
 
+/* "; backend cannot mmap privcmd, gntdev (ENODEV)", or "" if all can. */
+static const char *no_mmap_str(const struct xrc_fx_probe *fx, char *buf,
+			       size_t len)
+{
+	static const char *const names[XRC_NR_DEVS] = {
+		[XRC_PRIVCMD] = "privcmd", [XRC_EVTCHN] = "evtchn",
+		[XRC_GNTDEV] = "gntdev", [XRC_GNTALLOC] = "gntalloc",
+	};
+	size_t used = 0;
+	unsigned d;
+
+	buf[0] = '\0';
+	for (d = 0; d < XRC_NR_DEVS; d++) {
+		if (!(fx->no_mmap & (1u << d)))
+			continue;
+		xrc_fmt(buf + used, len - used, "%s%s",
+			used ? ", " : "; backend cannot mmap ", names[d]);
+		used += strlen(buf + used);
+	}
+	if (used)
+		xrc_fmt(buf + used, len - used, " (ENODEV)");
+	return buf;
+}
+
 const char *xrc_fixture_str(const struct xrc_run *run, char *buf, size_t len)
 {
 	const struct xrc_fx_probe *fx = run->fx;
-	char a[8], b[8], pv[8], ab[8];
+	char a[8], b[8], pv[8], ab[8], nomap[96];
 
+	no_mmap_str(fx, nomap, sizeof(nomap));
 	if (fx->no_device) {
-		xrc_fmt(buf, len, "none: %s", fx->reason);
+		xrc_fmt(buf, len, "none: %s%s", fx->reason, nomap);
 	} else if (fx->broken) {
-		xrc_fmt(buf, len, "failed: %s", fx->reason);
+		xrc_fmt(buf, len, "failed: %s%s", fx->reason, nomap);
 	} else if (!fx->ok) {
-		xrc_fmt(buf, len, "unusable: %s", fx->reason);
+		xrc_fmt(buf, len, "unusable: %s%s", fx->reason, nomap);
 	} else {
-		xrc_fmt(buf, len, "a=%s (%s) b=%s pv=%s absent=%s%s%s",
+		xrc_fmt(buf, len, "a=%s (%s) b=%s pv=%s absent=%s%s%s%s",
 			domid_str(fx->dom.a, a, sizeof(a)),
 			fx->a_hvm ? "hvm" : "not hvm",
 			domid_str(fx->dom.b, b, sizeof(b)),
 			domid_str(fx->dom.pv, pv, sizeof(pv)),
 			domid_str(fx->dom.absent, ab, sizeof(ab)),
-			fx->reason[0] ? "; " : "", fx->reason);
+			fx->reason[0] ? "; " : "", fx->reason,
+			nomap);
 	}
 	return buf;
 }
 
 const char *xrc_run_str(const struct xrc_run *run, char *buf, size_t len)
 {
-	xrc_fmt(buf, len, "backend %s, judged as %s, devdir %s",
+	xrc_fmt(buf, len, "backend %s, judged as %s, devdir %s%s",
 		run->opt->backend, xrc_profile_names[run->opt->profile],
-		run->opt->devdir);
+		run->opt->devdir,
+		run->opt->transport == XRC_TR_CUSE ? ", transport cuse" : "");
 	return buf;
 }
 

@@ -23,8 +23,9 @@ void xrc_report_text_line(FILE *f, const struct xrc_run *run, unsigned k)
 
 	fprintf(f, "%-5s %s", xrc_verdict_names[r->verdict], a->id);
 	if (r->verdict == XRC_V_PASS)
-		fprintf(f, " (%s%s)", xrc_result_observed(a, r, seen, sizeof(seen)),
-			r->unspecified ? ", unspecified" : "");
+		fprintf(f, " (%s%s%s)",
+			xrc_result_observed(a, r, seen, sizeof(seen)),
+			r->reason[0] ? ", " : "", r->reason);
 	else
 		fprintf(f, ": %s", r->reason);
 	fputc('\n', f);

@@ -31,6 +31,17 @@ enum xrc_format {
 	XRC_FMT_MATRIX,
 };
 
+/*
+ * How the devices reach the kernel's callers.  Under CUSE, the FUSE layer
+ * itself changes one answer: an ioctl failing ENOSYS reaches the caller as
+ * ENOTTY (Linux fs/fuse/ioctl.c, fuse_send_ioctl: "Translate ENOSYS, which
+ * shouldn't be returned from fs"), and no CUSE device can be mmapped.
+ */
+enum xrc_transport {
+	XRC_TR_NATIVE,		/* a kernel driver, or the preload: as-is */
+	XRC_TR_CUSE,		/* a CUSE daemon (xensim-cuse) */
+};
+
 #define XRC_MAX_ONLY	32
 
 struct xrc_options {
@@ -43,6 +54,7 @@ struct xrc_options {
 	unsigned jobs;
 	double timeout;			/* seconds, per child */
 	const char *backend;		/* a label for the reports */
+	enum xrc_transport transport;	/* --transport */
 	bool list;
 	bool profiles;
 	bool isolated;			/* no anchor handle (see main.c) */
@@ -66,6 +78,7 @@ struct xrc_ctx {
 	const struct xrc_fx_probe *fx;	/* the run's domain probe */
 	int out_fd;			/* where the observation goes */
 	int fx_privcmd;			/* the fixture's own handle, or -1 */
+	enum xrc_transport transport;	/* --transport: for skip reasons */
 	bool observed;
 	struct xrc_obs obs;
 };
@@ -156,9 +169,24 @@ struct xrc_result {
 };
 
 /* Turn a finished job (and the observation it sent) into a result. */
+/*
+ * Under XRC_TR_CUSE, ENOTTY where the column wants exactly ENOSYS passes
+ * (with a reason saying so): FUSE turns one into the other.  Nothing else
+ * is relaxed, and never under another transport.
+ */
 void xrc_judge(const struct xrc_assertion *a, int profile,
-	       const struct xrc_job *job, const struct xrc_obs *obs,
-	       double timeout, struct xrc_result *r);
+	       enum xrc_transport transport, const struct xrc_job *job,
+	       const struct xrc_obs *obs, double timeout,
+	       struct xrc_result *r);
+
+/* The reason a PASS by that substitution carries. */
+#define XRC_ENOSYS_AS_ENOTTY \
+	"ENOSYS seen as ENOTTY: FUSE maps it (fs/fuse/ioctl.c)"
+
+/* Is o that substitution: ENOTTY under CUSE where x wants ENOSYS? */
+bool xrc_enosys_as_enotty(const struct xrc_expect *x,
+			  const struct xrc_obs *o,
+			  enum xrc_transport transport);
 
 /* Does column x agree with observation o (the matrix's tick)? */
 bool xrc_column_agrees(const struct xrc_expect *x, const struct xrc_obs *o);

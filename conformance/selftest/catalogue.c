@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -79,7 +80,22 @@
 	  OK, OK, OK, OK, NA)						\
 	X("self.restrict.gntdev", restrict_gntdev,			\
 	  "xrc_restrict on gntdev, then a judged no-op",		\
-	  OK, NA, NA, NA, NA)
+	  OK, NA, NA, NA, NA)						\
+	X("self.transport.enotty-for-enosys", enotty_for_enosys,	\
+	  "ENOTTY where ENOSYS is expected (PASS only under --transport cuse)", \
+	  E(ENOSYS), E(ENOSYS), E(ENOSYS), E(ENOSYS), E(ENOSYS))	\
+	X("self.transport.enotty-for-eperm", enotty_for_eperm,		\
+	  "ENOTTY where EPERM is expected (FAIL under any transport)",	\
+	  E(EPERM), E(EPERM), E(EPERM), E(EPERM), E(EPERM))		\
+	X("self.mmap.privcmd-region", privcmd_region,			\
+	  "a privcmd region maps (SKIP where the backend cannot mmap)",	\
+	  OK, OK, OK, OK, OK)						\
+	X("self.mmap.world-grant", world_grant,				\
+	  "without a privcmd mmap, the fixture grants a's gfn 0 by world ref 8", \
+	  RET(8), RET(8), RET(8), RET(8), RET(8))			\
+	X("self.mmap.world-grant-none", world_grant_none,		\
+	  "without a privcmd mmap, no world grant of gfn 4: SKIP",	\
+	  NA, NA, NA, NA, NA)
 
 #define SELF_DECL(id, body, ...) void self_##body(struct xrc_ctx *t);
 SELF_ROWS(SELF_DECL)
@@ -266,6 +282,54 @@ void self_restrict_gntdev(struct xrc_ctx *t)
 
 	xrc_restrict(t, fd, XRC_GNTDEV, xrc_domains(t)->a);
 	XRC_OBSERVE(t, 0);
+}
+
+/* An ioctl /dev/null does not know: -1/ENOTTY on any Linux. */
+static long enotty(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	long rc = ioctl(fd, _IOC(_IOC_NONE, 'P', 0xFF, 0), NULL);
+	int err = errno;
+
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+void self_enotty_for_enosys(struct xrc_ctx *t)
+{
+	XRC_OBSERVE(t, enotty());
+}
+
+void self_enotty_for_eperm(struct xrc_ctx *t)
+{
+	XRC_OBSERVE(t, enotty());
+}
+
+void self_privcmd_region(struct xrc_ctx *t)
+{
+	int fd = xrc_open(t, XRC_PRIVCMD, 0);
+
+	XRC_OBSERVE(t, xrc_privcmd_region(t, fd, 1) ? 0 : -1);
+}
+
+/* Only meaningful where privcmd cannot mmap (run.sh: a /dev/null devdir). */
+static void require_no_mmap(struct xrc_ctx *t)
+{
+	if (xrc_can_mmap(t, XRC_PRIVCMD))
+		xrc_skip(t, "privcmd can mmap here: the fixture writes fresh grants");
+}
+
+void self_world_grant(struct xrc_ctx *t)
+{
+	require_no_mmap(t);
+	XRC_OBSERVE(t, xrc_fx_grant(t, 1, 0, false));
+}
+
+void self_world_grant_none(struct xrc_ctx *t)
+{
+	require_no_mmap(t);
+	XRC_OBSERVE(t, xrc_fx_grant(t, 1, 4, false));
 }
 
 #define SELF_ROW(id_, body_, statement_, ...)				\

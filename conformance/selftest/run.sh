@@ -103,7 +103,7 @@ t0=$(date +%s)
 st full -- --timeout 1 --jobs 4 --backend sim:proposed --out "$WORK/full"
 t1=$(date +%s)
 is "a run with a FAIL exits 1" "$rc" 1
-is "--list shows the whole self catalogue" "$ALL" 23
+is "--list shows the whole self catalogue" "$ALL" 28
 
 while read -r id verdict reason; do
 	got=$(field "$WORK/full" "$id" 2)
@@ -140,6 +140,11 @@ self.fixture.unbound-port PASS
 self.fixture.grant PASS
 self.restrict.privcmd PASS
 self.restrict.gntdev PASS
+self.transport.enotty-for-enosys FAIL expected ENOSYS, observed ENOTTY
+self.transport.enotty-for-eperm FAIL expected EPERM, observed ENOTTY
+self.mmap.privcmd-region PASS
+self.mmap.world-grant SKIP privcmd can mmap here
+self.mmap.world-grant-none SKIP privcmd can mmap here
 EOF
 
 # Two hangs cost one timeout each, at most; the rest is quick.
@@ -157,13 +162,13 @@ is "a skip agrees with the NA columns" \
 is "an error agrees with no column" \
 	"$(field "$WORK/full" self.crash.segv 5)" "-"
 has "the totals line ends the text output" "$WORK/full.out" \
-	"10 passed, 2 failed, 2 skipped, 9 errors in"
+	"11 passed, 4 failed, 4 skipped, 9 errors in"
 has "stdout names the reports" "$WORK/full.out" \
 	"reports: $WORK/full/results.{txt,tap,xml,md,tsv}"
 has "the fixture line names the domains" "$WORK/full.out" \
 	"fixture: a=1 (hvm) b=2 pv=3 absent=100"
 has "results.txt has the totals" "$WORK/full/results.txt" \
-	"10 passed, 2 failed, 2 skipped, 9 errors in"
+	"11 passed, 4 failed, 4 skipped, 9 errors in"
 for f in txt tap xml md tsv; do
 	if [ -s "$WORK/full/results.$f" ]; then
 		ok "results.$f written"
@@ -185,7 +190,7 @@ is "--format tap exits 1 too" "$rc" 1
 is "TAP starts with its version" "$(head -n 1 "$WORK/tap.out")" \
 	"TAP version 13"
 has "--format tap ends with the totals as a comment" "$WORK/tap.out" \
-	"# 10 passed, 2 failed, 2 skipped, 9 errors in"
+	"# 11 passed, 4 failed, 4 skipped, 9 errors in"
 for tap in "$WORK/tap.out" "$WORK/full/results.tap"; do
 	if command -v prove >/dev/null 2>&1; then
 		prove -e cat "$tap" >"$WORK/prove.log" 2>&1
@@ -195,8 +200,8 @@ for tap in "$WORK/tap.out" "$WORK/full/results.tap"; do
 		else
 			ok "prove parses $(basename "$tap")"
 		fi
-		has "prove counts $ALL tests, 11 failed" "$WORK/prove.log" \
-			"Tests: $ALL Failed: 11"
+		has "prove counts $ALL tests, 13 failed" "$WORK/prove.log" \
+			"Tests: $ALL Failed: 13"
 	else
 		skip "no prove" "prove parses $(basename "$tap")"
 	fi
@@ -215,7 +220,7 @@ if command -v xmllint >/dev/null 2>&1; then
 		not_ok "results.xml is well-formed"
 		sed 's/^/#   /' "$WORK/xmllint.log"
 	fi
-	for c in tests:23 failures:2 errors:9 skipped:2; do
+	for c in tests:28 failures:4 errors:9 skipped:4; do
 		a=${c%%:*}
 		is "JUnit testsuite $a" \
 			"$(xmllint --xpath "string(/testsuites/testsuite/@$a)" "$xml")" \
@@ -224,11 +229,11 @@ if command -v xmllint >/dev/null 2>&1; then
 	is "JUnit has a testcase per assertion" \
 		"$(xmllint --xpath 'count(//testcase)' "$xml")" "$ALL"
 	is "JUnit <failure> elements" \
-		"$(xmllint --xpath 'count(//testcase/failure)' "$xml")" 2
+		"$(xmllint --xpath 'count(//testcase/failure)' "$xml")" 4
 	is "JUnit <error> elements" \
 		"$(xmllint --xpath 'count(//testcase/error)' "$xml")" 9
 	is "JUnit <skipped> elements" \
-		"$(xmllint --xpath 'count(//testcase/skipped)' "$xml")" 2
+		"$(xmllint --xpath 'count(//testcase/skipped)' "$xml")" 4
 	st junit -- --timeout 1 --format junit --only 'self.verdict.*'
 	if xmllint --noout "$WORK/junit.out" 2>/dev/null; then
 		ok "--format junit on stdout is well-formed XML alone"
@@ -290,6 +295,59 @@ st linux -- --profile linux --only 'self.verdict.fail'
 is "judged as linux, the fail row passes" "$rc" 0
 st netbsd -- --profile netbsd --only 'self.verdict.fail'
 is "judged as netbsd, the fail row fails" "$rc" 1
+
+# ---- --transport: the one substitution CUSE needs, and nothing else ----
+st cuse -- --timeout 1 --transport cuse --only 'self.transport.*' \
+	--out "$WORK/cuse"
+is "--transport cuse: the ENOTTY-for-EPERM row still fails (exit 1)" "$rc" 1
+is "--transport cuse: ENOTTY where ENOSYS is expected passes" \
+	"$(field "$WORK/cuse" self.transport.enotty-for-enosys 2)" PASS
+is "--transport cuse: the pass says why" \
+	"$(field "$WORK/cuse" self.transport.enotty-for-enosys 6)" \
+	"ENOSYS seen as ENOTTY: FUSE maps it (fs/fuse/ioctl.c)"
+is "--transport cuse: the columns wanting ENOSYS agree" \
+	"$(field "$WORK/cuse" self.transport.enotty-for-enosys 5)" \
+	"proposed,linux,linux-xsa482,freebsd,netbsd"
+is "--transport cuse: ENOTTY where EPERM is expected still fails" \
+	"$(field "$WORK/cuse" self.transport.enotty-for-eperm 2)" FAIL
+has "--transport cuse: the header says so" "$WORK/cuse.out" \
+	"devdir /dev/xen, transport cuse;"
+st native -- --timeout 1 --transport native --only 'self.transport.*'
+has "--transport native: ENOTTY for ENOSYS fails" "$WORK/native.out" \
+	"FAIL  self.transport.enotty-for-enosys: expected ENOSYS, observed ENOTTY"
+st badtr -- --transport fuse
+is "--transport fuse: bad usage (2)" "$rc" 2
+has "--transport fuse: says which are known" "$WORK/badtr.err" \
+	"unknown transport 'fuse' (native, cuse)"
+
+# ---- a backend whose devices cannot be mmapped (ENODEV, as on CUSE) ----
+# /dev/null has no mmap method: mmap answers ENODEV, as for a CUSE node.
+mkdir -p "$WORK/nommap"
+for d in privcmd gntdev gntalloc; do
+	ln -s /dev/null "$WORK/nommap/$d"
+done
+st nommap -- --timeout 1 --devdir "$WORK/nommap" --only 'self.mmap.*' \
+	--out "$WORK/nommap-res"
+has "no mmap: the fixture line says which devices cannot" \
+	"$WORK/nommap.out" "backend cannot mmap privcmd, gntdev, gntalloc (ENODEV)"
+is "no mmap: a row needing a privcmd region skips" \
+	"$(field "$WORK/nommap-res" self.mmap.privcmd-region 2)" SKIP
+is "no mmap: the skip says why" \
+	"$(field "$WORK/nommap-res" self.mmap.privcmd-region 6)" \
+	"backend cannot mmap privcmd (ENODEV); expected 0"
+is "no mmap: the fixture grants by the world's ref" \
+	"$(field "$WORK/nommap-res" self.mmap.world-grant 2)" PASS
+is "no mmap: no world grant fits: SKIP" \
+	"$(field "$WORK/nommap-res" self.mmap.world-grant-none 2)" SKIP
+has "no mmap: that skip names the gfn" "$WORK/nommap.out" \
+	"the world offers no writable grant of domain 1's gfn 4"
+st nommapc -- --timeout 1 --devdir "$WORK/nommap" --transport cuse \
+	--only 'self.mmap.privcmd-region'
+has "no mmap under --transport cuse: the skip names CUSE" \
+	"$WORK/nommapc.out" \
+	"SKIP  self.mmap.privcmd-region: backend cannot mmap privcmd (ENODEV: CUSE)"
+is "a backend that can mmap says nothing of it" \
+	"$(grep '^fixture:' "$WORK/full.out" | grep -c 'cannot mmap')" 0
 
 # ---- --list and --profiles ----
 st list -- --list --only 'self.crash.*'
@@ -356,7 +414,7 @@ done
 # (Not the crash rows: under ASan a fault ends in its report and abort.)
 ASAN_BIN="$BUILD/asan/bin/xrc-conformance-selftest"
 ASAN_PRELOAD="$BUILD/asan/lib/libxensim-preload.so"
-SAFE='self.verdict.*,self.hang.*,self.body.*,self.fixture.*,self.restrict.*'
+SAFE='self.verdict.*,self.hang.*,self.body.*,self.fixture.*,self.restrict.*,self.transport.*,self.mmap.*'
 if [ -x "$ASAN_BIN" ] && [ -f "$ASAN_PRELOAD" ]; then
 	rc=0
 	ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:verify_asan_link_order=0} \

@@ -113,7 +113,9 @@ uint32_t xrc_fx_unbound_port(struct xrc_ctx *t, uint16_t dom);
 /*
  * A grant reference by which dom grants its gfn to dom0 (writing dom's
  * grant table through MMAP_RESOURCE of its grant-table frame).  ERROR if
- * the backend cannot make one.
+ * the backend cannot make one.  On a backend that cannot mmap privcmd,
+ * one of the grants the sim's default world offers (refs 8..11 of gfns
+ * 0..3, ref 11 read-only), or SKIP if none fits.
  */
 uint32_t xrc_fx_grant(struct xrc_ctx *t, uint16_t dom, uint64_t gfn, bool ro);
 
@@ -128,7 +130,19 @@ static inline uint64_t xrc_sim_pattern(uint16_t dom, uint64_t gfn,
 	return (uint64_t)dom << 48 | gfn << 12 | off;
 }
 
-/* The per-test scratch: a privcmd mapping region of n pages (ERROR if not). */
+/*
+ * Can the backend mmap dev?  Probed once per run (mmap answering ENODEV:
+ * the file has no mmap method, as on CUSE); true for a device the probe
+ * could not open (opening it in the body says why).
+ */
+bool xrc_can_mmap(struct xrc_ctx *t, enum xrc_dev dev);
+/* SKIP "backend cannot mmap <dev> (ENODEV...)" unless xrc_can_mmap. */
+void xrc_require_mmap(struct xrc_ctx *t, enum xrc_dev dev);
+
+/*
+ * The per-test scratch: a privcmd mapping region of n pages.  SKIP when
+ * the backend cannot mmap privcmd, ERROR when the mmap fails otherwise.
+ */
 void *xrc_privcmd_region(struct xrc_ctx *t, int fd, unsigned pages);
 
 #endif /* XRC_BODY_H */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # scripts/xrc's command line: help for every subcommand, usage errors
-# (exit 2), backends not yet available (exit 2), list, profiles, the
+# (exit 2), VM backends without QEMU (exit 2), list, profiles, the
 # default report folder, report merging, and the scripts being POSIX sh
 # (shellcheck, when installed).
 # awk programs are in single quotes on purpose.
@@ -61,11 +61,16 @@ usage_error profiles-extra profiles extra
 usage_error report-none report
 usage_error report-nodir report /nonexistent
 usage_error report-out report --out
+usage_error run-cuse-vm-profile run --backend cuse-vm:no-such-profile
+# The VM backends without QEMU (nothing is booted or built): exit 2, saying so.
+XRC_QEMU=/nonexistent/qemu-system-x86_64
+export XRC_QEMU
 for b in cuse-vm cuse-vm:linux xen-vm; do
 	usage_error "run-$b" run --backend "$b"
-	t_check "xrc run --backend $b: says 'not yet available'" \
-		grep -q "not yet available" "$T_WORK/run-$b.out"
+	t_check "xrc run --backend $b without QEMU: says it is not found" \
+		grep -q "qemu-system-x86_64 not found" "$T_WORK/run-$b.out"
 done
+unset XRC_QEMU
 
 # ---- list and profiles
 t_xrc list list

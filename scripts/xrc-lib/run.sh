@@ -19,10 +19,15 @@ xrc_run_help() {
 	                       (build/lib/libxensim-preload.so); sim = sim:proposed
 	      devdir:PATH      the devices under PATH (privcmd, evtchn, gntdev,
 	                       gntalloc), e.g. devdir:/dev/xen on a real dom0
-	      cuse-vm[:PROFILE] the sim served by CUSE in a Linux VM (not yet
-	                       available)
-	      xen-vm           Xen 4.17 with a Linux dom0 in a VM (not yet
-	                       available)
+	      cuse-vm[:PROFILE] the sim behaving as PROFILE (default proposed),
+	                       served by CUSE (xensim-cuse) in a Linux VM
+	      xen-vm           Xen 4.17 with Debian's Linux 6.1 as dom0, in a VM
+	                       (the real drivers; paused target domains made
+	                       through libxenctrl)
+	      The VM backends build their image on first use (make, from
+	      vm-images/; the pinned Debian packages are fetched once into
+	      BUILD/vm/cache/) and boot it under qemu-system-x86_64 -accel tcg;
+	      the guest's console goes to OUT/console.log.
 	  --profile EXPECTED the column to judge by (default: proposed);
 	                     see 'xrc profiles'
 	  --format FMT       what to print: text (default), tap, junit, matrix
@@ -40,7 +45,10 @@ xrc_run_help() {
 
 	environment: BUILD (build directory, default build); XRC_SIM_PRELOAD
 	(another preload for sim backends, e.g. the planted-defect build
-	build/planted/lib/libxensim-preload.so; XENSIM_PLANT passes through).
+	build/planted/lib/libxensim-preload.so; XENSIM_PLANT passes through);
+	XRC_VM_TIMEOUT (seconds a VM run may take in all, default 600: then
+	QEMU is killed and the run broke); XRC_QEMU (default
+	qemu-system-x86_64).
 	EOF
 }
 
@@ -105,6 +113,7 @@ xrc_run() {
 	# The backend: what to run the runner under.
 	_devdir=
 	_sim_profile=
+	_vm=
 	case $_backend in
 	sim) _sim_profile=proposed ;;
 	sim:*) _sim_profile=${_backend#sim:} ;;
@@ -112,10 +121,9 @@ xrc_run() {
 		_devdir=${_backend#devdir:}
 		[ -n "$_devdir" ] ||
 			xrc_usage_error run "devdir: needs a path (devdir:/dev/xen)" ;;
-	cuse-vm | cuse-vm:* | xen-vm)
-		echo "xrc run: backend '$_backend' is not yet available" \
-			"(planned: vm-images/); use sim[:PROFILE] or devdir:PATH" >&2
-		return "$XRC_EXIT_BROKE" ;;
+	cuse-vm) _vm=cuse _sim_profile=proposed ;;
+	cuse-vm:*) _vm=cuse _sim_profile=${_backend#cuse-vm:} ;;
+	xen-vm) _vm=xen ;;
 	*)
 		xrc_usage_error run "unknown backend '$_backend' (sim[:PROFILE], devdir:PATH, cuse-vm[:PROFILE], xen-vm)" ;;
 	esac
@@ -126,7 +134,11 @@ xrc_run() {
 	if [ -n "$_sim_profile" ]; then
 		xrc_is_profile "$_sim_profile" ||
 			xrc_usage_error run "unknown sim profile '$_sim_profile' (see 'xrc profiles')"
-		_backend=sim:$_sim_profile
+		if [ -n "$_vm" ]; then
+			_backend=cuse-vm:$_sim_profile
+		else
+			_backend=sim:$_sim_profile
+		fi
 	fi
 
 	[ -n "$_out" ] || _out="$XRC_BUILD/results/$(xrc_out_name "$_backend")"
@@ -139,7 +151,9 @@ xrc_run() {
 	[ -z "$_timeout" ] || set -- "$@" --timeout "$_timeout"
 
 	_rc=0
-	if [ -n "$_sim_profile" ]; then
+	if [ -n "$_vm" ]; then
+		xrc_run_vm || _rc=$?
+	elif [ -n "$_sim_profile" ]; then
 		_preload=${XRC_SIM_PRELOAD:-$XRC_PRELOAD}
 		[ -n "${XRC_SIM_PRELOAD:-}" ] || xrc_ensure_built "$_preload"
 		[ -f "$_preload" ] || xrc_die "no preload at $_preload"
@@ -158,4 +172,27 @@ xrc_run() {
 		"$XRC_RUNNER" --devdir "$_devdir" "$@" || _rc=$?
 	fi
 	return "$_rc"
+}
+
+# The VM backends: the same options, as xrc.NAME=VALUE words on the
+# guest's kernel command line (vm-images/guest/lib.sh reads them).
+xrc_run_vm() {
+	# shellcheck source=scripts/xrc-lib/_vm.sh disable=SC1091
+	. "$XRC_LIB/_vm.sh"
+	case $_only in
+	*[[:space:]]*) xrc_usage_error run "--only globs for a VM backend cannot hold spaces" ;;
+	esac
+	_opts="xrc.profile=$_profile xrc.backend=$_backend"
+	[ -z "$_sim_profile" ] || _opts="$_opts xrc.sim=$_sim_profile"
+	[ -z "$_only" ] || _opts="$_opts xrc.only=$_only"
+	[ -z "$_jobs" ] || _opts="$_opts xrc.jobs=$_jobs"
+	[ -z "$_timeout" ] || _opts="$_opts xrc.timeout=$_timeout"
+	# Xen keeps at most 1024 bytes of dom0's command line (Linux 2048),
+	# and would cut the options short without a word.
+	[ "${#_opts}" -le 768 ] ||
+		xrc_usage_error run "the options are too long for a VM's kernel command line (${#_opts} bytes, at most 768): fewer --only globs"
+	_vrc=0
+	xrc_vm_run "$_vm" "$_backend" "$_out" "$_opts" || _vrc=$?
+	xrc_vm_print "$_out" "$_format"
+	return "$_vrc"
 }

@@ -1,0 +1,168 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: MIT
+# summary: compare the sim's linux profile with a real Linux dom0 (xen-vm)
+#
+# `xrc fidelity`: the real kernel is the truth.  Runs the catalogue on
+# sim:linux and on xen-vm (or reads results already written), joins the
+# two results.tsv on the assertion ID and prints every assertion whose
+# observed outcome differs.  A difference the sim cannot model is recorded
+# in conformance/tests/fidelity.known with its reason; it is listed, not
+# counted.  With --publish FILE, also writes the real dom0's matrix against
+# every profile (docs/conformance/linux-6.1-xen-4.17.md).
+
+XRC_FIDELITY_KNOWN="$XRC_ROOT/conformance/tests/fidelity.known"
+
+xrc_fidelity_help() {
+	cat <<-HELP
+	usage: xrc fidelity [--sim DIR] [--real DIR] [--publish FILE]
+
+	Runs the suite on sim:linux and on xen-vm (Xen 4.17 + Linux 6.1 dom0 in
+	QEMU TCG), both judged by the linux profile, and prints every
+	assertion whose observed outcome differs between the two.
+
+	  --sim DIR      use the sim:linux results already in DIR (results.tsv)
+	                 instead of running the sim
+	  --real DIR     use the xen-vm results already in DIR instead of
+	                 booting the VM (e.g. build/results/xen-vm after
+	                 'xrc run --backend xen-vm --profile linux')
+	  --publish FILE write the real dom0's matrix (results.md of the xen-vm
+	                 run) to FILE with a header saying how it was made
+
+	Known differences the sim cannot model are listed in
+	conformance/tests/fidelity.known (ID<TAB>reason); they are shown, not
+	counted.
+
+	exit: 0 no unexplained difference, 1 some differ, 2 a run broke or a
+	bad command line.
+	HELP
+}
+
+# xrc_fidelity_observed DIR: "id<TAB>observed" for every assertion, with
+# the runner's ">=0" and "0" read as one outcome (success).
+xrc_fidelity_observed() {
+	awk -F '\t' '!/^#/ && NF >= 3 {
+		o = $3
+		if (o == ">=0" || o ~ /^[0-9]+$/)
+			o = "success"
+		print $1 "\t" o
+	}' "$1/results.tsv" | sort
+}
+
+xrc_fidelity() {
+	# join(1) and sort(1) must agree on the order.
+	LC_ALL=C
+	export LC_ALL
+	_sim=
+	_real=
+	_publish=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-h | --help)
+			xrc_fidelity_help
+			return 0 ;;
+		--*=)
+			xrc_usage_error fidelity "${1%=} needs a value" ;;
+		--sim=*) _sim=${1#*=} ;;
+		--real=*) _real=${1#*=} ;;
+		--publish=*) _publish=${1#*=} ;;
+		--sim | --real | --publish)
+			xrc_need_value fidelity "$@"
+			case $1 in
+			--sim) _sim=$2 ;;
+			--real) _real=$2 ;;
+			--publish) _publish=$2 ;;
+			esac
+			shift ;;
+		*)
+			xrc_usage_error fidelity "unexpected argument '$1'" ;;
+		esac
+		shift
+	done
+
+	_base="$XRC_BUILD/results/fidelity"
+	mkdir -p "$_base" || xrc_die "cannot create $_base"
+
+	# A FAIL (exit 1) is an answer, not a broken run: only 2 stops us.
+	if [ -z "$_sim" ]; then
+		_sim="$_base/sim-linux"
+		_rc=0
+		"$XRC_ROOT/scripts/xrc" run --backend sim:linux --profile linux \
+			--out "$_sim" >/dev/null || _rc=$?
+		[ "$_rc" != 2 ] || xrc_die "fidelity: the sim:linux run broke"
+	fi
+	if [ -z "$_real" ]; then
+		_real="$_base/xen-vm"
+		_rc=0
+		"$XRC_ROOT/scripts/xrc" run --backend xen-vm --profile linux \
+			--out "$_real" || _rc=$?
+		[ "$_rc" != 2 ] || xrc_die "fidelity: the xen-vm run broke"
+	fi
+	for _d in "$_sim" "$_real"; do
+		[ -f "$_d/results.tsv" ] || xrc_die "fidelity: no results.tsv in $_d"
+	done
+
+	xrc_fidelity_observed "$_sim" >"$_base/sim.obs"
+	xrc_fidelity_observed "$_real" >"$_base/real.obs"
+	if [ -f "$XRC_FIDELITY_KNOWN" ]; then
+		grep -v '^#' "$XRC_FIDELITY_KNOWN" | sort >"$_base/known"
+	else
+		: >"$_base/known"
+	fi
+
+	# id, sim, real for every ID in either run that differs; "absent" when
+	# one run lacks it.  Then split by the known list.
+	join -t "$(printf '\t')" -a 1 -a 2 -e absent -o 0,1.2,2.2 \
+		"$_base/sim.obs" "$_base/real.obs" |
+		awk -F '\t' '$2 != $3' >"$_base/differ"
+	join -t "$(printf '\t')" -v 1 "$_base/differ" "$_base/known" \
+		>"$_base/unexplained"
+	join -t "$(printf '\t')" "$_base/differ" "$_base/known" \
+		>"$_base/explained"
+
+	_n_all=$(wc -l <"$_base/real.obs")
+	_n_unexp=$(wc -l <"$_base/unexplained")
+	_n_exp=$(wc -l <"$_base/explained")
+	if [ "$_n_exp" -gt 0 ]; then
+		echo "known differences (conformance/tests/fidelity.known):"
+		awk -F '\t' '{ printf "  %-60s sim %-10s real %-10s %s\n",
+			$1, $2, $3, $4 }' "$_base/explained"
+	fi
+	if [ "$_n_unexp" -gt 0 ]; then
+		echo "differences (sim:linux vs xen-vm, observed outcomes):"
+		awk -F '\t' '{ printf "  %-60s sim %-10s real %s\n",
+			$1, $2, $3 }' "$_base/unexplained"
+	fi
+	echo "fidelity: $_n_all assertions compared, $_n_unexp differ," \
+		"$_n_exp known differences"
+
+	if [ -n "$_publish" ]; then
+		xrc_fidelity_publish "$_real" "$_publish" ||
+			xrc_die "fidelity: cannot write $_publish"
+		echo "fidelity: wrote $_publish"
+	fi
+	[ "$_n_unexp" -eq 0 ]
+}
+
+# xrc_fidelity_publish DIR FILE: the real dom0's matrix with a header.
+xrc_fidelity_publish() {
+	[ -f "$1/results.md" ] || return 1
+	{
+		echo "# Linux 6.1 dom0 on Xen 4.17 against the restrict contract"
+		echo
+		echo "Generated; do not edit. The conformance suite ran inside a"
+		echo "Debian 12 dom0 (linux-image-6.1.0-56-amd64, Xen 4.17.7 from"
+		echo "Debian, pinned in vm-images/) booted under"
+		echo "\`qemu-system-x86_64 -accel tcg\`, against the real"
+		echo "/dev/xen devices, and every observed outcome is set against"
+		echo "each profile's column: ✓ the observation satisfies that"
+		echo "column, ✗ it does not. The **bold** column is the one the run"
+		echo "was judged by. Where the **proposed** column shows ✗, Linux"
+		echo "departs from the 2016 contract."
+		echo
+		echo "Regenerate with:"
+		echo
+		echo '    scripts/xrc fidelity --publish docs/conformance/linux-6.1-xen-4.17.md'
+		echo
+		sed '1{/^# /d}' "$1/results.md"
+	} >"$2.tmp" && mv "$2.tmp" "$2"
+}

@@ -18,6 +18,8 @@ const struct xsim_dev_path xsim_dev_paths[] = {
 	{ "/dev/xen/gntdev", XSIM_DEV_GNTDEV },
 	{ "/dev/xen/gntalloc", XSIM_DEV_GNTALLOC },
 	{ "/dev/xen/hypercall", XSIM_DEV_HYPERCALL },
+	{ "/proc/xen/xsd_port", XSIM_DEV_XSD_PORT },
+	{ "/proc/xen/xsd_kva", XSIM_DEV_XSD_KVA },
 	{ NULL, 0 },
 };
 
@@ -37,13 +39,15 @@ static const struct xsim_dev_ops *const dev_ops[XSIM_NR_DEV_KINDS] = {
 	[XSIM_DEV_GNTDEV] = &xsim_gntdev_ops,
 	[XSIM_DEV_GNTALLOC] = &xsim_gntalloc_ops,
 	[XSIM_DEV_HYPERCALL] = &xsim_hypercall_ops,
+	[XSIM_DEV_XSD_PORT] = &xsim_xsd_port_ops,
+	[XSIM_DEV_XSD_KVA] = &xsim_xsd_kva_ops,
 };
 
 /* Does the profile's platform have this device node? */
 static bool dev_present(const struct xsim_profile *p, enum xsim_dev_kind dev)
 {
-	if (dev == XSIM_DEV_HYPERCALL)
-		return true;	/* no profile entry: every kernel has it */
+	if (dev >= XSIM_DEV_HYPERCALL && dev < XSIM_NR_DEV_KINDS)
+		return true;	/* no profile entry: every kernel has them */
 	return (unsigned)dev < XSIM_NR_DEVS && p->dev[dev].present;
 }
 

@@ -73,6 +73,11 @@ struct xsim_privcmd_state {
 	struct xsim_privcmd_ioeventfd ioeventfd[XSIM_PRIVCMD_IOEVENTFDS];
 };
 
+/* /proc/xen/xsd_*: the read position (Linux: file->f_pos). */
+struct xsim_xsd_state {
+	uint32_t pos;
+};
+
 struct xsim_handle {
 	uint32_t gen;			/* bumped at every open and release */
 	uint8_t in_use;
@@ -86,6 +91,7 @@ struct xsim_handle {
 		struct xsim_gntdev_state gntdev;
 		struct xsim_gntalloc_state gntalloc;
 		struct xsim_privcmd_state privcmd;
+		struct xsim_xsd_state xsd;
 	} u;
 };
 
@@ -152,6 +158,8 @@ extern const struct xsim_dev_ops xsim_evtchn_ops;
 extern const struct xsim_dev_ops xsim_gntdev_ops;
 extern const struct xsim_dev_ops xsim_gntalloc_ops;
 extern const struct xsim_dev_ops xsim_hypercall_ops;
+extern const struct xsim_dev_ops xsim_xsd_port_ops;
+extern const struct xsim_dev_ops xsim_xsd_kva_ops;
 
 /* Shorthands for the profile table of a handle's device. */
 static inline const struct xsim_dev_policy *

@@ -198,6 +198,13 @@ int xsim_gnttab_unmap(const struct xsim_caller *c, uint32_t dom, uint32_t ref);
 int xsim_gnttab_copy(const struct xsim_caller *c, uint32_t dom, uint32_t ref,
 		     uint32_t offset, void *buf, uint32_t len, bool to_grant);
 
+/*
+ * Dom0's xenstore ring page and the unbound dom0 port that goes with it
+ * (Linux xenstored_local_init), made on first call.
+ */
+int xsim_dom0_store(const struct xsim_caller *c, uint32_t *page,
+		    uint32_t *port);
+
 /* ---- Device-model operations and resources ---- */
 
 struct xsim_ubuf {

@@ -25,6 +25,14 @@ enum xsim_dev_kind {
 	 * tables; present in every profile.
 	 */
 	XSIM_DEV_HYPERCALL = XSIM_NR_DEVS,
+	/*
+	 * /proc/xen/xsd_port and /proc/xen/xsd_kva (Linux
+	 * drivers/xen/xenfs/xenstored.c): dom0's xenstore event channel and
+	 * ring page, for a xenstored running in dom0.  Outside the profile
+	 * tables; present in dom0 in every profile.
+	 */
+	XSIM_DEV_XSD_PORT,
+	XSIM_DEV_XSD_KVA,
 	XSIM_NR_DEV_KINDS
 };
 

@@ -225,7 +225,9 @@ static void check_effect(struct prog *g, const struct xsim_effect *e)
 {
 	struct handle *h;
 
-	if (e->handle == XSIM_EFF_NO_HANDLE)
+	/* Opens and closes touch no domain (born-restricted ones included). */
+	if (e->handle == XSIM_EFF_NO_HANDLE ||
+	    e->kind == XSIM_EFF_OPEN || e->kind == XSIM_EFF_CLOSE)
 		return;
 	h = by_effect_id(g, e->handle);
 	if (!h)

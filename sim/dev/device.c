@@ -52,6 +52,8 @@ static bool dev_present(const struct xsim_profile *p, enum xsim_dev_kind dev)
 }
 
 static void log_restricted(struct xsim_world *w, const struct xsim_handle *h);
+static void log_life(struct xsim_world *w, const struct xsim_handle *h,
+		     enum xsim_effect_kind kind);
 
 uint32_t xsim_file_effect_id(struct xsim_file f)
 {
@@ -140,13 +142,18 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 		h->rs.restricted = true;
 		h->rs.domid = t == XSIM_DOMID_INVALID ? XSIM_DOMID_IDLE :
 							(uint16_t)t;
-		log_restricted(w, h);
 	}
 	f->slot = slot;
 	f->gen = gen;
 	rc = dev_ops[dev]->open ? dev_ops[dev]->open(w, *f, h) : 0;
-	if (rc)
+	if (rc) {
 		slot_free(w, slot);
+	} else {
+		/* Only handles that exist are logged: open, then born restricted. */
+		log_life(w, h, XSIM_EFF_OPEN);
+		if (h->rs.restricted)
+			log_restricted(w, h);
+	}
 	xsim_unlock(w);
 	return rc;
 }
@@ -160,6 +167,8 @@ static void release_locked(struct xsim_world *w, struct xsim_file f)
 		return;
 	if (dev_ops[h->dev]->release)
 		dev_ops[h->dev]->release(w, f, h);
+	/* After the release's own effects (evtchn closing its ports). */
+	log_life(w, h, XSIM_EFF_CLOSE);
 	slot_free(w, f.slot);
 }
 
@@ -351,6 +360,20 @@ static void log_restricted(struct xsim_world *w, const struct xsim_handle *h)
 {
 	xsim_effect_add(w, xsim_file_effect_id(file_of(w, h)), h->rs.domid,
 			XSIM_EFF_RESTRICT, XSIM_OP_RESTRICT, h->dev, 0);
+}
+
+/*
+ * Opens and closes are logged too: a handle opened after its process
+ * restricted the others is unrestricted (a fresh open() bypasses the
+ * restriction) even if it never touches a domain (sim/dmreport/judge.c).
+ * domid is the domain it is opened from; detail its restriction then.
+ */
+static void log_life(struct xsim_world *w, const struct xsim_handle *h,
+		     enum xsim_effect_kind kind)
+{
+	xsim_effect_add(w, xsim_file_effect_id(file_of(w, h)), h->caller_domid,
+			kind, XSIM_OP_HANDLE, h->dev,
+			h->rs.restricted ? h->rs.domid : XSIM_EFF_UNRESTRICTED);
 }
 
 long xsim_dev_do_restrict(struct xsim_world *w, struct xsim_handle *h,

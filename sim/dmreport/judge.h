@@ -38,6 +38,8 @@ struct dmj_handle {
 	uint16_t target;
 	uint64_t restrict_seq;
 	uint64_t first_seq;	/* its first record */
+	bool opened, closed;	/* an OPEN / CLOSE record for it */
+	uint64_t open_seq, close_seq;
 	int dev;		/* enum xsim_dev_kind, or -1 if unknown */
 	uint32_t nr_dom[2];
 	struct dmj_dom_use dom[2][DMJ_MAX_DOMS];	/* [0] before, [1] after */
@@ -59,9 +61,9 @@ void dmj_init(struct dm_judge *j, FILE *out, uint32_t pid, uint16_t own);
 /* One record of the effect log, in sequence order. */
 void dmj_effect(struct dm_judge *j, const struct xsim_effect *e);
 /*
- * After the log: the handles the log shows the process using after its
- * first restrict without ever restricting them (opened afterwards: a
- * fresh open() is not restricted) become FINDINGs.
+ * After the log: the handles the log shows the process opening or using
+ * after its first restrict without ever restricting them (a fresh open()
+ * is not restricted) become FINDINGs, even one closed again at once.
  */
 void dmj_fresh_from_log(struct dm_judge *j);
 /*

@@ -52,6 +52,20 @@ static void add(struct run *r, uint32_t pid, uint32_t handle, uint16_t domid,
 	dmj_effect(&r->j, &e);
 }
 
+/* A handle's open or close from dom0, as sim/dev/device.c logs it. */
+static uint64_t life(struct run *r, uint32_t pid, uint32_t handle,
+		     uint8_t kind, int dev)
+{
+	struct xsim_effect e = {
+		.seq = ++r->seq, .handle = handle, .pid = pid, .domid = 0,
+		.kind = kind, .op = XSIM_OP_HANDLE, .subop = (uint32_t)dev,
+		.detail = XSIM_EFF_UNRESTRICTED,
+	};
+
+	dmj_effect(&r->j, &e);
+	return e.seq;
+}
+
 /* What QEMU 7.2 did on the sim up to its restrict (sim/DM.md). */
 static void qemu_start_up(struct run *r)
 {
@@ -200,6 +214,126 @@ static void fresh_handle_restricted_later(void **state)
 	done(&r);
 }
 
+/*
+ * QEMU 7.2 with a vkbd present from the start (sim/DM.md,
+ * --pv-backend=before): four evtchn handles opened after the restrict,
+ * each closed at once, touching nothing.  Only OPEN/CLOSE show them.
+ */
+static void fresh_open_closed_at_once(void **state)
+{
+	char want[200];
+	struct run r;
+	uint64_t o, c;
+	unsigned i;
+
+	(void)state;
+	start(&r);
+	life(&r, QEMU, ID(26, 3), XSIM_EFF_OPEN, XSIM_DEV_EVTCHN);
+	qemu_start_up(&r);
+	add(&r, QEMU, ID(26, 3), OWN, XSIM_EFF_RESTRICT, XSIM_OP_RESTRICT,
+	    XSIM_DEV_EVTCHN);
+	qemu_serves(&r);
+	life(&r, QEMU, ID(26, 3), XSIM_EFF_CLOSE, XSIM_DEV_EVTCHN);
+	for (i = 0; i < 4; i++) {
+		o = life(&r, QEMU, ID(26, 5 + 2 * i), XSIM_EFF_OPEN,
+			 XSIM_DEV_EVTCHN);
+		c = life(&r, QEMU, ID(26, 5 + 2 * i), XSIM_EFF_CLOSE,
+			 XSIM_DEV_EVTCHN);
+	}
+	assert_int_equal(finish(&r, true), 0);
+	assert_int_equal(r.j.findings, 4);
+	snprintf(want, sizeof(want), "FINDING: evtchn handle 26/11 of pid "
+		 "4242 was opened at #%llu after the restrict, never "
+		 "restricted, closed at #%llu, touched nothing: fresh handle "
+		 "unrestricted: the contract's 'a new open() bypasses it'",
+		 (unsigned long long)o, (unsigned long long)c);
+	assert_non_null(strstr(r.text, want));
+	snprintf(want, sizeof(want), "handle 26/11 evtchn: never restricted; "
+		 "opened at #%llu, closed at #%llu", (unsigned long long)o,
+		 (unsigned long long)c);
+	assert_non_null(strstr(r.text, want));
+	/* The one opened before and restricted is not a finding. */
+	assert_null(strstr(r.text, "handle 26/3 of pid"));
+	assert_non_null(strstr(r.text, "summary: 0 FAIL, 4 FINDING"));
+	done(&r);
+}
+
+/* Opened after, used on its own domain, still held: one finding. */
+static void fresh_open_used_and_held(void **state)
+{
+	struct run r;
+
+	(void)state;
+	start(&r);
+	qemu_start_up(&r);
+	life(&r, QEMU, ID(40, 1), XSIM_EFF_OPEN, XSIM_DEV_GNTDEV);
+	add(&r, QEMU, ID(40, 1), OWN, XSIM_EFF_MAP, XSIM_OP_GNTTAB, 0);
+	dmj_fresh_from_log(&r.j);
+	dmj_live_handle(&r.j, XSIM_DEV_GNTDEV, 40, 1, false);
+	assert_int_equal(finish(&r, true), 0);
+	assert_int_equal(r.j.findings, 1);
+	assert_non_null(strstr(r.text, "FINDING: gntdev handle 40/1 of pid "
+				"4242 was opened at #"));
+	assert_non_null(strstr(r.text, "never restricted, still open, "
+				"touched domain 5 (1 effects): fresh"));
+	done(&r);
+}
+
+/*
+ * Not findings: a handle born restricted (XSA-482, OPEN then RESTRICT),
+ * one restricted right after its open, another process's open, and
+ * /dev/xen/hypercall, which has no restrict to bypass.
+ */
+static void opens_that_are_not_findings(void **state)
+{
+	struct run r;
+
+	(void)state;
+	start(&r);
+	qemu_start_up(&r);
+	life(&r, QEMU, ID(41, 1), XSIM_EFF_OPEN, XSIM_DEV_PRIVCMD);
+	add(&r, QEMU, ID(41, 1), OWN, XSIM_EFF_RESTRICT, XSIM_OP_RESTRICT,
+	    XSIM_DEV_PRIVCMD);
+	life(&r, QEMU, ID(42, 1), XSIM_EFF_OPEN, XSIM_DEV_EVTCHN);
+	add(&r, QEMU, ID(42, 1), OWN, XSIM_EFF_RESTRICT, XSIM_OP_RESTRICT,
+	    XSIM_DEV_EVTCHN);
+	add(&r, QEMU, ID(42, 1), OWN, XSIM_EFF_EVENT, XSIM_OP_EVTCHN, 4);
+	life(&r, 1, ID(43, 1), XSIM_EFF_OPEN, XSIM_DEV_PRIVCMD);
+	add(&r, 1, ID(43, 1), OTHER, XSIM_EFF_WRITE, XSIM_OP_DOMAIN, 0);
+	life(&r, QEMU, ID(44, 1), XSIM_EFF_OPEN, XSIM_DEV_HYPERCALL);
+	assert_int_equal(finish(&r, true), 0);
+	assert_int_equal(r.j.findings, 0);
+	assert_non_null(strstr(r.text, "handle 44/1 hypercall: never "
+				"restricted; opened at #"));
+	/* Opens touch nothing: the clean run's verdict is unchanged. */
+	assert_non_null(strstr(r.text, "summary: 0 FAIL, 0 FINDING"));
+	done(&r);
+}
+
+/* A close by another process (the world's clean-up) still counts. */
+static void close_by_another_process(void **state)
+{
+	struct run r;
+	uint64_t o, c;
+	char want[120];
+
+	(void)state;
+	start(&r);
+	qemu_start_up(&r);
+	o = life(&r, QEMU, ID(45, 1), XSIM_EFF_OPEN, XSIM_DEV_EVTCHN);
+	c = life(&r, 1, ID(45, 1), XSIM_EFF_CLOSE, XSIM_DEV_EVTCHN);
+	/* The slot's next life, another process's: not QEMU's handle. */
+	life(&r, 1, ID(45, 2), XSIM_EFF_OPEN, XSIM_DEV_EVTCHN);
+	assert_int_equal(finish(&r, true), 0);
+	assert_int_equal(r.j.findings, 1);
+	snprintf(want, sizeof(want), "was opened at #%llu after the restrict, "
+		 "never restricted, closed at #%llu, touched nothing",
+		 (unsigned long long)o, (unsigned long long)c);
+	assert_non_null(strstr(r.text, want));
+	assert_null(strstr(r.text, "handle 45/2"));
+	done(&r);
+}
+
 static void no_restrict(void **state)
 {
 	struct run r;
@@ -246,6 +380,10 @@ int main(void)
 		cmocka_unit_test(fresh_handle_is_a_finding_not_a_fail),
 		cmocka_unit_test(idle_fresh_handle_from_the_table),
 		cmocka_unit_test(fresh_handle_restricted_later),
+		cmocka_unit_test(fresh_open_closed_at_once),
+		cmocka_unit_test(fresh_open_used_and_held),
+		cmocka_unit_test(opens_that_are_not_findings),
+		cmocka_unit_test(close_by_another_process),
 		cmocka_unit_test(no_restrict),
 		cmocka_unit_test(too_many_handles_fail),
 	};

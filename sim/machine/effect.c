@@ -92,6 +92,7 @@ const char *xsim_effect_kind_name(unsigned kind)
 		[XSIM_EFF_MAP] = "map", [XSIM_EFF_CREATE] = "create",
 		[XSIM_EFF_DESTROY] = "destroy", [XSIM_EFF_EVENT] = "event",
 		[XSIM_EFF_RESTRICT] = "restrict",
+		[XSIM_EFF_OPEN] = "open", [XSIM_EFF_CLOSE] = "close",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ?
@@ -107,6 +108,7 @@ const char *xsim_effect_op_name(unsigned op)
 		[XSIM_OP_DM_OP] = "dm_op", [XSIM_OP_HVM_OP] = "hvm_op",
 		[XSIM_OP_RESOURCE] = "resource", [XSIM_OP_VERSION] = "version",
 		[XSIM_OP_RESTRICT] = "restrict",
+		[XSIM_OP_HANDLE] = "handle",
 	};
 
 	return op < sizeof(names) / sizeof(names[0]) && names[op] ?

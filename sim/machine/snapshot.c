@@ -343,7 +343,8 @@ static int logged(struct xsim_world *w, const struct xsim_snapshot *s,
 		for (i = 0; i < n; i++) {
 			uint16_t d = buf[i].domid;
 
-			if (buf[i].kind == XSIM_EFF_RESTRICT ||
+			/* Restricts, opens and closes change no domain. */
+			if (!xsim_effect_touches_domain(buf[i].kind) ||
 			    d >= XSIM_DOMID_FIRST_RESERVED)
 				continue;
 			if (s->dom_index[d])

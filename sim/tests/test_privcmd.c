@@ -833,6 +833,59 @@ static void xsa482_born_restricted(void **state)
 	env_close(&e);
 }
 
+/*
+ * The device layer logs each handle's life: OPEN (from the caller's
+ * domain), RESTRICT when born restricted, CLOSE after the release's own
+ * effects.  None of them counts as a touch of a domain.
+ */
+static void open_close_records(void **state)
+{
+	struct xsim_effect r[4];
+	struct env e = env_open("linux-xsa482", 0);
+	uint64_t from = xsim_effect_next(e.w);
+	struct xsim_file f;
+	uint32_t id;
+
+	(void)state;
+	xsim_lock(e.w);
+	assert_int_equal(xsim_domain_set_xs_target(e.w, 2, 1), 0);
+	xsim_unlock(e.w);
+	/* dom0's open: unrestricted; then a domU's, born restricted to 1. */
+	xsim_dev_release(e.w, e.f);
+	assert_int_equal(xsim_effect_read(e.w, from, r, 4), 1);
+	assert_int_equal(r[0].kind, XSIM_EFF_CLOSE);
+	assert_int_equal(r[0].op, XSIM_OP_HANDLE);
+	assert_int_equal(r[0].handle, e.id);
+	assert_int_equal(r[0].subop, XSIM_DEV_PRIVCMD);
+	assert_int_equal(r[0].domid, 0);
+	assert_true(r[0].detail == XSIM_EFF_UNRESTRICTED);
+	assert_string_equal(xsim_effect_kind_name(r[0].kind), "close");
+	assert_string_equal(xsim_effect_op_name(r[0].op), "handle");
+	from = xsim_effect_next(e.w);
+	assert_int_equal(xsim_dev_open(e.w, XSIM_DEV_PRIVCMD, 2, &f), 0);
+	id = xsim_file_effect_id(f);
+	assert_int_equal(xsim_effect_read(e.w, from, r, 4), 2);
+	assert_int_equal(r[0].kind, XSIM_EFF_OPEN);
+	assert_int_equal(r[0].handle, id);
+	assert_int_equal(r[0].domid, 2);
+	assert_true(r[0].detail == 1);
+	assert_int_equal(r[1].kind, XSIM_EFF_RESTRICT);
+	assert_int_equal(r[1].handle, id);
+	assert_int_equal(r[1].domid, 1);
+	/* Opens touch no domain: the oracle's counts are unchanged. */
+	assert_int_equal(fx_effects_elsewhere(e.w, from, id, 1), 0);
+	assert_int_equal(fx_effects_on(e.w, from, 2), 0);
+	e.f = f;
+	e.id = id;
+	env_close(&e);
+	/* A failed open logs nothing: no such device in this profile. */
+	e = env_open("netbsd", 0);
+	from = xsim_effect_next(e.w);
+	assert_int_equal(xsim_dev_open(e.w, XSIM_DEV_GNTDEV, 0, &f), -ENODEV);
+	assert_int_equal(xsim_effect_next(e.w), from);
+	env_close(&e);
+}
+
 /* ---- freebsd ---- */
 
 static void freebsd_profile(void **state)
@@ -916,6 +969,7 @@ int main(void)
 		cmocka_unit_test(linux_restrict_rules),
 		cmocka_unit_test(linux_restricted_ops),
 		cmocka_unit_test(xsa482_born_restricted),
+		cmocka_unit_test(open_close_records),
 		cmocka_unit_test(freebsd_profile),
 		cmocka_unit_test(netbsd_profile),
 	};

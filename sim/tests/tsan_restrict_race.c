@@ -109,7 +109,8 @@ static void check_no_escape(struct xsim_world *w, uint64_t from, uint32_t id,
 
 	while ((n = xsim_effect_read(w, from, e, 512)) > 0) {
 		for (i = 0; i < n; i++) {
-			if (e[i].handle != id)
+			if (e[i].handle != id || e[i].kind == XSIM_EFF_OPEN ||
+			    e[i].kind == XSIM_EFF_CLOSE)
 				continue;
 			if (e[i].kind == XSIM_EFF_RESTRICT) {
 				restricted = true;

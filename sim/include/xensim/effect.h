@@ -4,7 +4,10 @@
  * reads or changes a domain's state appends one record naming that domain
  * and the device handle it came through.  A test proves that a restricted
  * handle touched nothing but its target by scanning the records between
- * two sequence numbers.
+ * two sequence numbers.  The device layer adds each handle's open,
+ * restrict and close, so a report can tell a handle opened after a
+ * restrict (a fresh open() is never restricted) even if it touched
+ * nothing.
  *
  * The log is a ring in the world's shared memory; a reader that falls more
  * than a ring behind sees the loss (xsim_effect_read returns -ENOSPC).
@@ -24,6 +27,15 @@ enum xsim_effect_kind {
 	XSIM_EFF_DESTROY = 5,
 	XSIM_EFF_EVENT = 6,	/* raised an event in it */
 	XSIM_EFF_RESTRICT = 7,	/* the handle became restricted to domid */
+	/*
+	 * Handle life: opened from domid (the caller's own domain), closed.
+	 * Neither touches a domain; readers that judge touches skip them
+	 * (xsim_effect_touches_domain).  detail: the domain the handle is
+	 * restricted to then (born restricted, XSA-482), or
+	 * XSIM_EFF_UNRESTRICTED.
+	 */
+	XSIM_EFF_OPEN = 8,
+	XSIM_EFF_CLOSE = 9,
 };
 
 /* What was done: the hypercall family and sub-op, for humans and filters. */
@@ -38,10 +50,13 @@ enum xsim_effect_op {
 	XSIM_OP_RESOURCE,
 	XSIM_OP_VERSION,
 	XSIM_OP_RESTRICT,	/* subop: enum xsim_dev_kind */
+	XSIM_OP_HANDLE,		/* open/close; subop: enum xsim_dev_kind */
 };
 
 /* Handle identity in records: slot | gen << 24; XSIM_EFF_NO_HANDLE if none. */
 #define XSIM_EFF_NO_HANDLE	0xFFFFFFFFu
+/* detail of OPEN/CLOSE for a handle not restricted. */
+#define XSIM_EFF_UNRESTRICTED	0xFFFFFFFFFFFFFFFFull
 
 struct xsim_effect {
 	uint64_t seq;		/* written last: a record is valid once seq matches */
@@ -68,6 +83,16 @@ long xsim_effect_read(const struct xsim_world *w, uint64_t from,
 void xsim_effect_add(struct xsim_world *w, uint32_t handle, uint16_t domid,
 		     enum xsim_effect_kind kind, enum xsim_effect_op op,
 		     uint32_t subop, uint64_t detail);
+
+/*
+ * Does the record stand for an operation on its domain?  Opens, closes
+ * and restricts only mark a handle's life.
+ */
+static inline int xsim_effect_touches_domain(unsigned kind)
+{
+	return kind != XSIM_EFF_RESTRICT && kind != XSIM_EFF_OPEN &&
+	       kind != XSIM_EFF_CLOSE;
+}
 
 const char *xsim_effect_kind_name(unsigned kind);
 const char *xsim_effect_op_name(unsigned op);

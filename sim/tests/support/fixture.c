@@ -47,6 +47,10 @@ static unsigned scan(struct xsim_world *w, uint64_t from, uint32_t handle,
 		if (n == 0)
 			return hits;
 		for (i = 0; i < n; i++) {
+			/* Opens and closes touch no domain. */
+			if (buf[i].kind == XSIM_EFF_OPEN ||
+			    buf[i].kind == XSIM_EFF_CLOSE)
+				continue;
 			if (handle != XSIM_EFF_NO_HANDLE &&
 			    buf[i].handle != handle)
 				continue;

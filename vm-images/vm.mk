@@ -27,8 +27,11 @@ VM_GUEST_LIB := vm-images/guest/lib.sh
 # The CUSE server comes from sim/cuse/ (when it exists: without it the
 # image is made anyway and its init reports "xensim-cuse missing").
 VM_CUSE_PROGS := $(XRC_BIN) $(if $(wildcard sim/cuse/cuse.mk),\
-		 $(BUILD)/bin/xensim-cuse $(BUILD)/bin/xensim-cuse-bench)
-VM_XEN_PROGS  := $(XRC_BIN) $(VMTOOLS_DOMAINS)
+		 $(BUILD)/bin/xensim-cuse $(BUILD)/bin/xensim-cuse-bench \
+		 $(BUILD)/bin/xensim-cuse-stress)
+# The real-client programs run in dom0 too; the host compares their
+# answers with the same programs under the preload (sim:linux).
+VM_XEN_PROGS  := $(XRC_BIN) $(VMTOOLS_DOMAINS) $(CLIENT_TESTS)
 
 .PHONY: vm-images
 vm-images: $(VM_CUSE_IMG) $(VM_XEN_IMG)
@@ -46,10 +49,11 @@ $(VM_DIR)/%/initrd.gz: $(VM_UNPACKED) vm-images/mkinitrd.sh $(VM_GUEST_LIB) \
 		vm-images/%/init vm-images/%/modules
 	@mkdir -p $(dir $@)
 	@echo "  INITRD  $@"
-	$(Q)sh vm-images/mkinitrd.sh $* $(VM_DIR)/stage $@ $(filter $(BUILD)/bin/%,$^)
+	$(Q)sh vm-images/mkinitrd.sh $* $(VM_DIR)/stage $@ $(filter $(BUILD)/bin/% $(BUILD)/tests/clients/%,$^)
 
 $(VM_CUSE_IMG): $(VM_CUSE_PROGS)
 $(VM_XEN_IMG): $(VM_XEN_PROGS)
+$(VM_XEN_IMG): | $(PRELOAD_SO)
 
 # scripts/suites/vm.sh boots both (scripts/xrc builds them on demand too).
 CHECK_DEPS += $(VM_CUSE_IMG) $(VM_XEN_IMG)

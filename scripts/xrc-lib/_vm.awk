@@ -55,7 +55,12 @@ index($0, esc) {
 }
 
 /^@@XRC-REPORTS-BEGIN@@$/ { shipping = 1; show("receiving the reports"); next }
-/^@@XRC-REPORTS-END@@$/ { shipping = 0; next }
+/^@@XRC-SHIP-BEGIN [a-z]+@@$/ {
+	shipping = 1
+	show("receiving " marker($0, "XRC-SHIP-BEGIN"))
+	next
+}
+/^@@XRC-(REPORTS|SHIP)-END( [a-z]+)?@@$/ { shipping = 0; next }
 shipping { next }
 
 /^@@XRC-STAGE / {

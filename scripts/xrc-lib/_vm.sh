@@ -103,7 +103,8 @@ xrc_vm_run() {
 	_vm_tmp=$(mktemp -d "${TMPDIR:-/tmp}/xrc-vm.XXXXXX")
 	_vm_log="$_vm_out/console.log"
 	# No report of an earlier run may pass for this one.
-	rm -f "$_vm_log" "$_vm_out"/results.*
+	rm -f "$_vm_log" "$_vm_out"/results.* "$_vm_out"/clients.* \
+		"$_vm_out"/clients-sim.tsv "$_vm_out"/stress.tap
 	mkfifo "$_vm_tmp/console"
 	xrc_vm_qemu_args "$_vm_img" "$_vm_opts"
 	# One argument a line (no argument holds a newline).
@@ -170,6 +171,18 @@ xrc_vm_run() {
 	fi
 	[ -s "$_vm_tmp/verdict" ] ||
 		echo "$_vm_label: the guest ended before the suite's verdict" >&2
+	# What else the guest shipped: the client programs' TAP (xen), the
+	# daemon stress TAP (cuse).
+	if xrc_vm_unship "$_vm_log" clients "$_vm_tmp/clients"; then
+		xrc_vm_clients "$_vm_label" "$_vm_tmp/clients" "$_vm_out"
+	elif grep -qx '@@XRC-SHIP-BEGIN clients@@' "$_vm_log"; then
+		echo "$_vm_label: the clients' TAP arrived garbled" >&2
+	fi
+	if xrc_vm_unship "$_vm_log" stress "$_vm_tmp/stress"; then
+		xrc_vm_stress "$_vm_label" "$_vm_tmp/stress" "$_vm_out"
+	elif grep -qx '@@XRC-SHIP-BEGIN stress@@' "$_vm_log"; then
+		echo "$_vm_label: the daemon stress TAP arrived garbled" >&2
+	fi
 	case $_vm_rc in
 	0 | 1 | 2 | 77) ;;
 	*)
@@ -192,4 +205,109 @@ xrc_vm_print() {
 	matrix) cat "$1/results.md"; echo; echo "$_vm_totals" ;;
 	esac
 	echo "reports: $1/results.{txt,tap,xml,md,tsv}" >&2
+}
+
+# xrc_vm_unship LOG NAME DIR: unpack what the guest shipped as NAME
+# (xrc_ship in vm-images/guest/lib.sh) into DIR.  False when it did not
+# ship it or it arrived garbled.
+xrc_vm_unship() {
+	grep -qx "@@XRC-SHIP-BEGIN $2@@" "$1" || return 1
+	mkdir -p "$3"
+	sed -n "/^@@XRC-SHIP-BEGIN $2@@\$/,/^@@XRC-SHIP-END $2@@\$/p" "$1" |
+		grep -E '^[A-Za-z0-9+/=]+$' | base64 -d 2>/dev/null |
+		tar -xzf - -C "$3" 2>/dev/null
+}
+
+# xrc_vm_tap_outcomes PROGRAM <TAP: "PROGRAM<TAB>case<TAB>outcome" for
+# each test case of cmocka's TAP (outcome ok, not-ok or skip).
+xrc_vm_tap_outcomes() {
+	awk -v prog="$1" '
+	/^(not )?ok [0-9]+/ {
+		o = /^not / ? "not-ok" : "ok"
+		if (toupper($0) ~ /# SKIP/)
+			o = "skip"
+		name = $0
+		sub(/^(not )?ok [0-9]+ *(- )?/, "", name)
+		sub(/^# *[Ss][Kk][Ii][Pp] */, "", name)
+		sub(/ *# *[Ss][Kk][Ii][Pp].*$/, "", name)
+		printf "%s\t%s\t%s\n", prog, name, o
+	}'
+}
+
+# xrc_vm_clients_sim DIR: the client programs' outcomes on sim:linux
+# (the preload, as scripts/suites/clients.sh runs them), each program's
+# TAP in DIR/NAME.tap, all outcomes on stdout.
+xrc_vm_clients_sim() {
+	mkdir -p "$1"
+	for _vc_t in "$XRC_BUILD"/tests/clients/test_*; do
+		[ -x "$_vc_t" ] || continue
+		_vc_n=${_vc_t##*/}
+		env CMOCKA_MESSAGE_OUTPUT=TAP XENSIM_PROFILE=linux \
+			LD_PRELOAD="$XRC_BUILD/lib/libxensim-preload.so" \
+			timeout 120 "$_vc_t" >"$1/$_vc_n.tap" 2>/dev/null || true
+		xrc_vm_tap_outcomes "$_vc_n" <"$1/$_vc_n.tap"
+	done
+}
+
+# xrc_vm_clients_diff REAL SIM: the cases whose outcome differs, as
+# "program<TAB>case<TAB>real<TAB>sim" ("absent": that side lacks it).
+xrc_vm_clients_diff() {
+	awk -F '\t' 'NR == FNR { real[$1 "\t" $2] = $3; next }
+	{ sim[$1 "\t" $2] = $3 }
+	END {
+		for (k in real)
+			if (!(k in sim) || sim[k] != real[k])
+				print k "\t" real[k] "\t" ((k in sim) ? sim[k] : "absent")
+		for (k in sim)
+			if (!(k in real))
+				print k "\tabsent\t" sim[k]
+	}' "$1" "$2" | LC_ALL=C sort
+}
+
+# xrc_vm_clients LABEL DIR OUT: the client programs' TAP shipped from dom0
+# (DIR/NAME.tap): OUT/clients.tap (one TAP, a test per program's case),
+# OUT/clients.tsv, and a line per program comparing it with sim:linux.
+xrc_vm_clients() {
+	: >"$3/clients.tsv"
+	for _vc_f in "$2"/test_*.tap; do
+		[ -f "$_vc_f" ] || continue
+		_vc_n=${_vc_f##*/}
+		xrc_vm_tap_outcomes "${_vc_n%.tap}" <"$_vc_f" >>"$3/clients.tsv"
+	done
+	awk -F '\t' 'BEGIN { print "# the client programs in a real Linux 6.1 dom0 on Xen 4.17" }
+	{ line[NR] = $0; o[NR] = $3; n[NR] = $1 ": " $2 }
+	END {
+		print "1.." NR
+		for (i = 1; i <= NR; i++)
+			printf "%s %d - %s%s\n", o[i] == "not-ok" ? "not ok" : "ok",
+				i, n[i], o[i] == "skip" ? " # SKIP" : ""
+	}' "$3/clients.tsv" >"$3/clients.tap"
+	xrc_vm_clients_sim "$3/clients-sim" >"$3/clients-sim.tsv"
+	xrc_vm_clients_diff "$3/clients.tsv" "$3/clients-sim.tsv" \
+		>"$3/clients.differ"
+	for _vc_f in "$2"/test_*.tap; do
+		[ -f "$_vc_f" ] || continue
+		_vc_n=${_vc_f##*/}
+		_vc_n=${_vc_n%.tap}
+		awk -F '\t' -v p="$_vc_n" -v label="$1" -v rc="$(cat "$2/$_vc_n.rc" 2>/dev/null)" '
+		FILENAME == ARGV[1] && $1 == p { c[$3]++ }
+		FILENAME == ARGV[2] && $1 == p { d++; w = w sprintf("%s %s: real %s, sim %s", d > 1 ? ";" : "", $2, $3, $4) }
+		END {
+			printf "%s: clients %s: %d ok, %d not ok, %d skip", label, p, c["ok"], c["not-ok"], c["skip"]
+			if (rc != "" && rc != 0)
+				printf " [exit %s]", rc
+			printf " (sim:linux: %s)\n", d ? d " differ:" w : "same"
+		}' "$3/clients.tsv" "$3/clients.differ" >&2
+	done
+}
+
+# xrc_vm_stress LABEL DIR OUT: the daemon stress TAP shipped from the cuse
+# guest, in OUT/stress.tap, and its summary line.
+xrc_vm_stress() {
+	[ -f "$2/stress.tap" ] || return 0
+	cp "$2/stress.tap" "$3/stress.tap"
+	grep '^not ok' "$3/stress.tap" | sed "s/^/$1: daemon stress: /" >&2 || true
+	awk -v label="$1" '/^ok / { ok++ } /^not ok / { bad++ }
+	END { printf "%s: daemon stress: %d ok, %d not ok\n", label, ok, bad }' \
+		"$3/stress.tap" >&2
 }

@@ -2,9 +2,10 @@
 # sim/cuse/: the CUSE transport (build/bin/xensim-cuse), its guest
 # benchmark (build/bin/xensim-cuse-bench) and the retry engine's host test.
 
-CUSE_DAEMON_SRCS := $(filter-out sim/cuse/bench.c,$(sort $(wildcard sim/cuse/*.c)))
+CUSE_DAEMON_SRCS := $(filter-out sim/cuse/bench.c sim/cuse/stress.c,$(sort $(wildcard sim/cuse/*.c)))
 CUSE_BIN       := $(BUILD)/bin/xensim-cuse
 CUSE_BENCH     := $(BUILD)/bin/xensim-cuse-bench
+CUSE_STRESS    := $(BUILD)/bin/xensim-cuse-stress
 # libfuse3 linked statically so that the daemon needs only libc (a busybox
 # initramfs); pkg-config --static names what libfuse3.a itself needs.
 CUSE_FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
@@ -23,10 +24,16 @@ $(CUSE_BENCH): $(BUILD)/obj/sim/cuse/bench.o
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^
 
+# The daemon's robustness check, run in the cuse guest (vm-images/cuse/init).
+$(CUSE_STRESS): $(BUILD)/obj/sim/cuse/stress.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^
+
 # The retry engine's host test (sim/tests/test_cuse_retry.c, built by
 # sim.mk's rule for every sim test) links the engine too.
 $(BUILD)/tests/sim/test_cuse_retry: $(BUILD)/obj/sim/cuse/retry.o
 $(BUILD)/asan/tests/sim/test_cuse_retry: $(BUILD)/asan/obj/sim/cuse/retry.o
 
-all: $(CUSE_BIN) $(CUSE_BENCH)
-CHECK_DEPS += $(CUSE_BIN) $(CUSE_BENCH)
+all: $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS)
+CHECK_DEPS += $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS)

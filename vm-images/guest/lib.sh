@@ -11,6 +11,8 @@
 #   @@XRC-VERDICT rc=N@@      the suite ended with exit code N
 #   @@XRC-REPORTS-BEGIN@@     then the report folder as base64 of a
 #   @@XRC-REPORTS-END@@       tar.gz (gzip's CRC catches a garbled console)
+#   @@XRC-SHIP-BEGIN NAME@@   more files (xrc_ship), the same way
+#   @@XRC-SHIP-END NAME@@
 #   @@XRC-END rc=N@@          last line before the guest powers off
 # Anything else (the suite's streamed text lines, kernel messages) is
 # only logged.
@@ -107,4 +109,31 @@ xrc_suite() {
 	echo "@@XRC-REPORTS-BEGIN@@"
 	tar -C /tmp/out -cf - . | gzip -9 | base64
 	echo "@@XRC-REPORTS-END@@"
+}
+
+# xrc_ship NAME DIR: send DIR's files to the host between
+# @@XRC-SHIP-BEGIN NAME@@ and @@XRC-SHIP-END NAME@@, as base64 of a
+# tar.gz like the reports (scripts/xrc-lib/_vm.sh, xrc_vm_unship).
+xrc_ship() {
+	echo "@@XRC-SHIP-BEGIN $1@@"
+	tar -C "$2" -cf - . | gzip -9 | base64
+	echo "@@XRC-SHIP-END $1@@"
+}
+
+# xrc_clients OUTDIR: every client program (conformance/clients/, in /bin
+# as test_*) with cmocka's TAP, each in OUTDIR/NAME.tap, ended after 120
+# s; a program's exit code is in OUTDIR/NAME.rc.  Run while the suite's
+# target domains exist (under xrc-vm-domains), as on the sim's default
+# world.
+xrc_clients() {
+	mkdir -p "$1"
+	for _t in /bin/test_*; do
+		[ -x "$_t" ] || continue
+		_n=${_t##*/}
+		xrc_stage "clients: $_n"
+		_rc=0
+		CMOCKA_MESSAGE_OUTPUT=TAP timeout 120 "$_t" >"$1/$_n.tap" \
+			2>"$1/$_n.err" || _rc=$?
+		echo "$_rc" >"$1/$_n.rc"
+	done
 }

@@ -27,7 +27,10 @@ function marker(line, name) {
 	return line
 }
 
-BEGIN { done = 0; total = 0; shipping = 0; esc = sprintf("%c", 27) }
+BEGIN {
+	done = 0; total = 0; shipping = 0; in_tap = 0; failing = 0
+	esc = sprintf("%c", 27)
+}
 
 { gsub("\r", "") }
 
@@ -76,19 +79,24 @@ shipping { next }
 	close(verdict_time)
 	next
 }
-/^xrc-conformance: .*; [0-9]+ assertions$/ {
-	total = $NF == "assertions" ? $(NF - 1) : 0
-	show($0)
-	next
-}
 /^(xrc-vm-domains|xensim-cuse|xrc-conformance|fixture): / { show($0); next }
-/^(PASS|SKIP|FAIL|ERROR)  / {
+
+# The suite's TAP (version 13), streamed between its markers: the plan
+# gives the total, each test point counts, a failure is shown at once with
+# its YAML message, and the closing comment carries the totals.
+/^@@XRC-TAP-BEGIN@@$/ { in_tap = 1; next }
+/^@@XRC-TAP-END@@$/ { in_tap = 0; failing = 0; next }
+in_tap && /^1\.\.[0-9]+$/ { total = substr($0, 4) + 0; next }
+in_tap && /^# (xrc-conformance|fixture): / { show(substr($0, 3)); next }
+in_tap && /^(not )?ok [0-9]+ / {
 	done++
-	if ($1 == "FAIL" || $1 == "ERROR")
+	failing = /^not ok /
+	if (failing)
 		show($0)
 	if (done % 50 == 0)
 		show(sprintf("%d/%s tests done", done, total ? total : "?"))
 	next
 }
-/^[0-9]+ passed, [0-9]+ failed, / { show($0); next }
+in_tap && failing && /^  message: / { show($0); next }
+in_tap && /^# [0-9]+ passed, [0-9]+ failed, / { show(substr($0, 3)); next }
 /Kernel panic|\(XEN\) .*(Panic|FATAL)|BUG: |Oops: |segfault at / { show("console: " $0) }

@@ -88,7 +88,7 @@ xrc_modprobe() {
 xrc_suite() {
 	_devdir=$1
 	shift
-	set -- "$@" xrc-conformance --devdir "$_devdir" \
+	set -- "$@" xrc-conformance --devdir "$_devdir" --format tap \
 		--profile "$XRC_PROFILE" --backend "$XRC_BACKEND" --out /tmp/out
 	[ -z "$XRC_ONLY" ] || set -- "$@" --only "$XRC_ONLY"
 	[ -z "$XRC_JOBS" ] || set -- "$@" --jobs "$XRC_JOBS"
@@ -99,7 +99,11 @@ xrc_suite() {
 	mkdir -p /tmp/out
 	xrc_stage "suite: $*"
 	XRC_RC=0
+	# The suite's TAP streams between these markers as it runs (the host
+	# counts and shows it); the reports follow whole, below.
+	echo "@@XRC-TAP-BEGIN@@"
 	"$@" 2>&1 || XRC_RC=$?
+	echo "@@XRC-TAP-END@@"
 	echo "@@XRC-VERDICT rc=$XRC_RC@@"
 	if [ ! -s /tmp/out/results.tsv ]; then
 		echo "@@XRC-ERROR the suite wrote no reports (exit $XRC_RC)@@"

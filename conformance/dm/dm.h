@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct xs_handle;
+#include <xenstore.h>	/* struct xs_handle, xs_transaction_t */
 
 /* When the toolstack adds the vkbd device (--pv-backend=WHEN). */
 enum dm_pv {
@@ -36,6 +36,9 @@ struct dm_opts {
 };
 
 /* xs_entries.c: the xenstore entries libxl writes for guest and DM. */
+int dm_xs_transact(struct xs_handle *xs,
+		   int (*fill)(struct xs_handle *, xs_transaction_t, void *),
+		   void *arg);
 int dm_xs_guest(struct xs_handle *xs, uint32_t domid, const char *name,
 		uint32_t mem_mb, uint32_t vcpus);
 int dm_xs_device_model(struct xs_handle *xs, uint32_t domid);

@@ -62,24 +62,21 @@ static int vkbd_entries(struct xs_handle *xs, xs_transaction_t t,
 	return rc;
 }
 
+struct vkbd_args {
+	uint32_t domid;
+	unsigned dev;
+};
+
+static int fill_vkbd(struct xs_handle *xs, xs_transaction_t t, void *arg)
+{
+	const struct vkbd_args *v = arg;
+
+	return vkbd_entries(xs, t, v->domid, v->dev);
+}
+
 int dm_xs_pv_backend(struct xs_handle *xs, uint32_t domid, unsigned dev)
 {
-	int rc, tries;
+	struct vkbd_args v = { .domid = domid, .dev = dev };
 
-	for (tries = 0; tries < 16; tries++) {
-		xs_transaction_t t = xs_transaction_start(xs);
-
-		if (t == XBT_NULL)
-			return -errno;
-		rc = vkbd_entries(xs, t, domid, dev);
-		if (rc) {
-			xs_transaction_end(xs, t, true);
-			return rc;
-		}
-		if (xs_transaction_end(xs, t, false))
-			return 0;
-		if (errno != EAGAIN)
-			return -errno;
-	}
-	return -EAGAIN;
+	return dm_xs_transact(xs, fill_vkbd, &v);
 }

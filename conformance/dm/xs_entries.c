@@ -123,18 +123,22 @@ static int guest_entries(struct xs_handle *xs, xs_transaction_t t,
 	return rc;
 }
 
-int dm_xs_guest(struct xs_handle *xs, uint32_t domid, const char *name,
-		uint32_t mem_mb, uint32_t vcpus)
+/*
+ * Run fill() inside a transaction, retrying one that ends in EAGAIN as
+ * libxl's libxl__xs_transaction_commit does.  0, or -errno.
+ */
+int dm_xs_transact(struct xs_handle *xs,
+		   int (*fill)(struct xs_handle *, xs_transaction_t, void *),
+		   void *arg)
 {
 	int rc, tries;
 
-	/* libxl retries a transaction that ends in EAGAIN. */
 	for (tries = 0; tries < 16; tries++) {
 		xs_transaction_t t = xs_transaction_start(xs);
 
 		if (t == XBT_NULL)
 			return -errno;
-		rc = guest_entries(xs, t, domid, name, mem_mb, vcpus);
+		rc = fill(xs, t, arg);
 		if (rc) {
 			xs_transaction_end(xs, t, true);
 			return rc;
@@ -145,6 +149,27 @@ int dm_xs_guest(struct xs_handle *xs, uint32_t domid, const char *name,
 			return -errno;
 	}
 	return -EAGAIN;
+}
+
+struct guest_args {
+	uint32_t domid, mem_mb, vcpus;
+	const char *name;
+};
+
+static int fill_guest(struct xs_handle *xs, xs_transaction_t t, void *arg)
+{
+	const struct guest_args *g = arg;
+
+	return guest_entries(xs, t, g->domid, g->name, g->mem_mb, g->vcpus);
+}
+
+int dm_xs_guest(struct xs_handle *xs, uint32_t domid, const char *name,
+		uint32_t mem_mb, uint32_t vcpus)
+{
+	struct guest_args g = { .domid = domid, .mem_mb = mem_mb,
+				.vcpus = vcpus, .name = name };
+
+	return dm_xs_transact(xs, fill_guest, &g);
 }
 
 int dm_xs_device_model(struct xs_handle *xs, uint32_t domid)

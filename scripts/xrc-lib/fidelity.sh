@@ -96,9 +96,12 @@ xrc_fidelity() {
 	if [ -z "$_real" ]; then
 		_real="$_base/xen-vm"
 		_rc=0
+		# Its progress (stderr) shows; its report goes to a file.
+		mkdir -p "$_real" || xrc_die "cannot create $_real"
 		"$XRC_ROOT/scripts/xrc" run --backend xen-vm --profile linux \
-			--out "$_real" || _rc=$?
-		[ "$_rc" != 2 ] || xrc_die "fidelity: the xen-vm run broke"
+			--out "$_real" >"$_real/run.out" || _rc=$?
+		[ "$_rc" != 2 ] ||
+			xrc_die "fidelity: the xen-vm run broke (see $_real/run.out)"
 	fi
 	for _d in "$_sim" "$_real"; do
 		[ -f "$_d/results.tsv" ] || xrc_die "fidelity: no results.tsv in $_d"

@@ -1,14 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# vm-images/mkinitrd.sh IMAGE STAGEDIR OUT [PROGRAM...]
+# vm-images/mkinitrd.sh IMAGE STAGEDIR OUT [PROGRAM[=NAME]...]
 #
 # The initramfs of IMAGE (cuse or xen) as a gzipped newc cpio in OUT:
 # the static busybox, vm-images/IMAGE/init as /init with
 # vm-images/guest/lib.sh beside it, the kernel modules named in
 # vm-images/IMAGE/modules (from STAGEDIR, vm-images/unpack.sh) with a
-# modules.dep from depmod -b, and each PROGRAM in /bin with every shared
-# library ldd lists for it, at the same path.  Builds in OUT.root, then
+# modules.dep from depmod -b, and each PROGRAM in /bin (as NAME when
+# given: the sanitized builds of a program share its file name) with every
+# shared library ldd lists for it, at the same path.  Builds in OUT.root, then
 # replaces OUT in one move.
 set -eu
 
@@ -17,7 +18,7 @@ die() {
 	exit 1
 }
 
-[ $# -ge 3 ] || die "usage: mkinitrd.sh IMAGE STAGEDIR OUT [PROGRAM...]"
+[ $# -ge 3 ] || die "usage: mkinitrd.sh IMAGE STAGEDIR OUT [PROGRAM[=NAME]...]"
 image=$1
 stage=$2
 out=$3
@@ -52,9 +53,13 @@ depmod -b "$root" "$kver" || die "depmod -b $root $kver failed"
 
 # Programs and their libraries (the dynamic loader included: ldd lists it
 # by its path, without "=>").
-for p in "$@"; do
+for arg in "$@"; do
+	p=${arg%%=*}
+	name=${arg#"$p"}
+	name=${name#=}
+	[ -n "$name" ] || name=$(basename "$p")
 	[ -f "$p" ] || die "no program $p"
-	cp "$p" "$root/bin/"
+	cp "$p" "$root/bin/$name"
 	libs=$(ldd "$p" 2>/dev/null) || die "ldd $p failed (not a dynamic program?)"
 	echo "$libs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
 			     $1 ~ /^\// { print $1 }' |

@@ -29,6 +29,10 @@ VM_GUEST_LIB := vm-images/guest/lib.sh
 VM_CUSE_PROGS := $(XRC_BIN) $(if $(wildcard sim/cuse/cuse.mk),\
 		 $(BUILD)/bin/xensim-cuse $(BUILD)/bin/xensim-cuse-bench \
 		 $(BUILD)/bin/xensim-cuse-stress)
+# The daemon's ASan+UBSan and TSan builds go in as /bin/xensim-cuse-asan
+# and /bin/xensim-cuse-tsan (the kernel command line's xrc.cuse= picks one).
+VM_CUSE_SAN   := $(if $(wildcard sim/cuse/cuse.mk),\
+		 $(BUILD)/asan/bin/xensim-cuse $(BUILD)/tsan/bin/xensim-cuse)
 # The real-client programs run in dom0 too; the host compares their
 # answers with the same programs under the preload (sim:linux).
 VM_XEN_PROGS  := $(XRC_BIN) $(VMTOOLS_DOMAINS) $(CLIENT_TESTS)
@@ -49,9 +53,10 @@ $(VM_DIR)/%/initrd.gz: $(VM_UNPACKED) vm-images/mkinitrd.sh $(VM_GUEST_LIB) \
 		vm-images/%/init vm-images/%/modules
 	@mkdir -p $(dir $@)
 	@echo "  INITRD  $@"
-	$(Q)sh vm-images/mkinitrd.sh $* $(VM_DIR)/stage $@ $(filter $(BUILD)/bin/% $(BUILD)/tests/clients/%,$^)
+	$(Q)sh vm-images/mkinitrd.sh $* $(VM_DIR)/stage $@ $(filter $(BUILD)/bin/% $(BUILD)/tests/clients/%,$^) \
+		$(foreach v,asan tsan,$(patsubst %,%=xensim-cuse-$(v),$(filter $(BUILD)/$(v)/bin/xensim-cuse,$^)))
 
-$(VM_CUSE_IMG): $(VM_CUSE_PROGS)
+$(VM_CUSE_IMG): $(VM_CUSE_PROGS) $(VM_CUSE_SAN)
 $(VM_XEN_IMG): $(VM_XEN_PROGS)
 $(VM_XEN_IMG): | $(PRELOAD_SO)
 

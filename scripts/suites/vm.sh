@@ -52,9 +52,48 @@ vm_stress() {
 	fi
 }
 
+# vm_cuse_san SANITIZER [XRC-RUN-OPTION...]: the cuse-vm run with
+# xensim-cuse built with SANITIZER (asan: ASan+UBSan+LSan, tsan: TSan),
+# the suite then the daemon stress, as TAP: the run (any sanitizer report
+# breaks it: vm-images/cuse/init) and the stress check.
+vm_cuse_san() {
+	_vs_san=$1
+	shift
+	_vs_out="$BUILD/results/cuse-vm-proposed-$_vs_san"
+	_vs_log="$LOGS/vm-cuse-vm-proposed-$_vs_san.out"
+	_vs_rc=0
+	env BUILD="$BUILD" XRC_CUSE_SANITIZER="$_vs_san" sh scripts/xrc run \
+		--backend cuse-vm --profile proposed --out "$_vs_out" "$@" \
+		>"$_vs_log" 2>&1 || _vs_rc=$?
+	echo "1..2"
+	grep -E -e '^xrc: ' \
+		-e '^cuse-vm[^ ]*: (QEMU start|[0-9]+ passed, |ERROR: |daemon stress|sanitizer: )' \
+		"$_vs_log" | head -n 60 | sed 's/^/# /'
+	if [ "$_vs_rc" -eq 0 ]; then
+		echo "ok 1 - xrc run --backend cuse-vm --profile proposed${*:+ $*}, xensim-cuse under $_vs_san"
+	else
+		grep -E '^(FAIL|ERROR) ' "$_vs_log" | head -n 10 | sed 's/^/# /'
+		echo "not ok 1 - cuse-vm, xensim-cuse under $_vs_san (exit $_vs_rc; log $_vs_log)"
+	fi
+	# Every test point of its plan ok (a hang leaves the plan short).
+	_vs_plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$_vs_out/stress.tap" 2>/dev/null | head -n 1)
+	_vs_ok=$(grep -c '^ok' "$_vs_out/stress.tap" 2>/dev/null || true)
+	if [ -n "$_vs_plan" ] && [ "$_vs_plan" -gt 0 ] &&
+	   [ "$_vs_ok" = "$_vs_plan" ]; then
+		echo "ok 2 - daemon stress under $_vs_san: $_vs_ok/$_vs_plan ok"
+	else
+		grep '^not ok' "$_vs_out/stress.tap" 2>/dev/null | sed 's/^/# /'
+		echo "not ok 2 - daemon stress under $_vs_san: ${_vs_ok:-0}/${_vs_plan:-no plan} ok ($_vs_out/stress.tap)"
+	fi
+}
+
 suite_vm() {
 	run_one "vm/xen-vm judged as linux" vm_check xen-vm linux
 	run_one "vm/fidelity sim:linux vs xen-vm" vm_fidelity
 	run_one "vm/cuse-vm judged as proposed" vm_check cuse-vm proposed
 	run_one "vm/cuse-vm daemon stress" vm_stress "$BUILD/results/cuse-vm-proposed"
+	# The daemon under the sanitizers: a report breaks the run.  TSan
+	# with --jobs 2, so that clients overlap in the daemon.
+	run_one "vm/cuse-vm xensim-cuse under ASan+UBSan" vm_cuse_san asan
+	run_one "vm/cuse-vm xensim-cuse under TSan" vm_cuse_san tsan --jobs 2
 }

@@ -42,13 +42,19 @@ xrc_vm_make() {
 # (../shared/reference/linux-dom0-observed.md).
 xrc_vm_qemu_args() {
 	_vm_stage="$XRC_VM_DIR/stage"
+	# Clang 14's TSan runtime is built with -msse4.2 (compiler-rt's
+	# TSAN_RTL_CFLAGS): on plain qemu64 the daemon dies of SIGILL at once.
+	_vm_cpu_san=
+	case " $2 " in
+	*" xrc.cuse=tsan "*) _vm_cpu_san=",+ssse3,+sse4.1,+sse4.2,+popcnt" ;;
+	esac
 	case $1 in
 	cuse)
 		# RDRAND (emulated by TCG) seeds the guest kernel's random
 		# pool at once: the sim's getrandom() in xensim-cuse would
 		# otherwise wait a second or more for the pool.
 		set -- "${XRC_QEMU:-qemu-system-x86_64}" -accel tcg \
-			-cpu qemu64,+rdrand -m 1G -smp 2 \
+			-cpu "qemu64,+rdrand$_vm_cpu_san" -m 1G -smp 2 \
 			-kernel "$_vm_stage/vmlinuz" \
 			-initrd "$XRC_VM_DIR/cuse/initrd.gz" \
 			-append "console=ttyS0 quiet loglevel=3 panic=-1 $2" ;;
@@ -183,6 +189,7 @@ xrc_vm_run() {
 	elif grep -qx '@@XRC-SHIP-BEGIN stress@@' "$_vm_log"; then
 		echo "$_vm_label: the daemon stress TAP arrived garbled" >&2
 	fi
+	xrc_vm_sanitizer "$_vm_label" "$_vm_log" "$_vm_out"
 	case $_vm_rc in
 	0 | 1 | 2 | 77) ;;
 	*)
@@ -310,4 +317,51 @@ xrc_vm_stress() {
 	awk -v label="$1" '/^ok / { ok++ } /^not ok / { bad++ }
 	END { printf "%s: daemon stress: %d ok, %d not ok\n", label, ok, bad }' \
 		"$3/stress.tap" >&2
+}
+
+# xrc_vm_sanitizer LABEL LOG OUT: the sanitizer reports the cuse guest
+# printed (between @@XRC-SAN-BEGIN BIN FILE@@ and @@XRC-SAN-END@@, see
+# vm-images/cuse/init) into OUT/sanitizer.txt, each frame in the
+# guest's /bin/xensim-cuse-VARIANT (ASan names it by path, TSan by name)
+# symbolized from the host's build of it
+# (BUILD/VARIANT/bin/xensim-cuse: the image holds no symbolizer), and
+# the first lines on stderr.  The guest has already marked the run broken.
+xrc_vm_sanitizer() {
+	rm -f "$3/sanitizer.txt"
+	grep -q '^@@XRC-SAN-BEGIN ' "$2" || return 0
+	_vs_tmp=$(mktemp -d "${TMPDIR:-/tmp}/xrc-san.XXXXXX")
+	sed -n '/^@@XRC-SAN-BEGIN /,/^@@XRC-SAN-END@@$/p' "$2" |
+		tr -d '\r' >"$_vs_tmp/raw"
+	: >"$_vs_tmp/map"
+	for _vs_v in asan tsan; do
+		_vs_bin="$XRC_BUILD/$_vs_v/bin/xensim-cuse"
+		if [ ! -f "$_vs_bin" ] ||
+		   ! command -v llvm-symbolizer >/dev/null 2>&1; then
+			continue
+		fi
+		grep -oE "xensim-cuse-$_vs_v\+0x[0-9a-f]+\)" "$_vs_tmp/raw" |
+			sed 's/.*+//; s/)$//' | sort -u >"$_vs_tmp/offs"
+		[ -s "$_vs_tmp/offs" ] || continue
+		# One answer per address: function, file:line:col, a blank.
+		llvm-symbolizer --obj="$_vs_bin" --no-inlines <"$_vs_tmp/offs" |
+			awk -v v="$_vs_v" -v offs="$_vs_tmp/offs" '
+			NF == 0 { next }
+			!f { f = $0; next }
+			{ getline off <offs; print v "+" off "\t" f " " $0; f = "" }' \
+			>>"$_vs_tmp/map"
+	done
+	awk -F '\t' 'NR == FNR { sym[$1] = $2; next }
+	{
+		line = $0
+		if (match(line, /xensim-cuse-(asan|tsan)\+0x[0-9a-f]+\)/)) {
+			k = substr(line, RSTART + 12, RLENGTH - 13)
+			if (k in sym)
+				line = line " in " sym[k]
+		}
+		print line
+	}' "$_vs_tmp/map" "$_vs_tmp/raw" >"$3/sanitizer.txt"
+	rm -rf "$_vs_tmp"
+	grep -v '^@@XRC-SAN-' "$3/sanitizer.txt" | grep -v '^$' | head -n 40 |
+		sed "s/^/$1: sanitizer: /" >&2
+	echo "$1: sanitizer: the reports in full: $3/sanitizer.txt" >&2
 }

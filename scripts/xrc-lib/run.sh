@@ -48,7 +48,9 @@ xrc_run_help() {
 	build/planted/lib/libxensim-preload.so; XENSIM_PLANT passes through);
 	XRC_VM_TIMEOUT (seconds a VM run may take in all, default 600: then
 	QEMU is killed and the run broke); XRC_QEMU (default
-	qemu-system-x86_64).
+	qemu-system-x86_64); XRC_CUSE_SANITIZER (cuse-vm: asan or tsan serves
+	the devices with xensim-cuse built with ASan+UBSan or TSan; any
+	sanitizer report, symbolized into OUT/sanitizer.txt, breaks the run).
 	EOF
 }
 
@@ -187,6 +189,14 @@ xrc_run_vm() {
 	[ -z "$_only" ] || _opts="$_opts xrc.only=$_only"
 	[ -z "$_jobs" ] || _opts="$_opts xrc.jobs=$_jobs"
 	[ -z "$_timeout" ] || _opts="$_opts xrc.timeout=$_timeout"
+	# Which build of xensim-cuse serves the cuse guest's devices.
+	case ${XRC_CUSE_SANITIZER:-} in
+	'' | plain) ;;
+	asan | tsan)
+		[ "$_vm" != cuse ] ||
+			_opts="$_opts xrc.cuse=$XRC_CUSE_SANITIZER" ;;
+	*) xrc_usage_error run "XRC_CUSE_SANITIZER wants asan or tsan, not '$XRC_CUSE_SANITIZER'" ;;
+	esac
 	# Xen keeps at most 1024 bytes of dom0's command line (Linux 2048),
 	# and would cut the options short without a word.
 	[ "${#_opts}" -le 768 ] ||

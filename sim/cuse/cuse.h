@@ -16,6 +16,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -50,7 +51,11 @@ struct xc_daemon {
 	unsigned nr_devs;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;		/* a device became ready or failed */
-	volatile int stopping;
+	/*
+	 * Set by the main thread at shutdown, read by workers without xc.mu:
+	 * atomic, as a volatile int was a data race (TSan in the cuse guest).
+	 */
+	atomic_bool stopping;
 };
 
 extern struct xc_daemon xc;

@@ -12,12 +12,30 @@ CUSE_FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
 CUSE_FUSE_LIBS   := -Wl,-Bstatic $(shell pkg-config --libs-only-l --static fuse3 2>/dev/null | \
 	sed 's/-lpthread//;s/-ldl//;s/-lrt//') -Wl,-Bdynamic $(THREAD_LIBS) -ldl
 
-$(call objs,$(BUILD),$(CUSE_DAEMON_SRCS)): BASE_CFLAGS += $(CUSE_FUSE_CFLAGS)
+$(foreach v,$(BUILD) $(BUILD)/asan $(BUILD)/tsan,\
+	$(call objs,$(v),$(CUSE_DAEMON_SRCS))): BASE_CFLAGS += $(CUSE_FUSE_CFLAGS)
 
 $(CUSE_BIN): $(call objs,$(BUILD),$(CUSE_DAEMON_SRCS)) $(BUILD)/lib/libxensim.a
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ $(CUSE_FUSE_LIBS)
+
+# The same daemon under ASan+UBSan and under TSan, for the cuse guest
+# (xrc.cuse=asan|tsan, vm-images/cuse/init).  clang links its sanitizer
+# runtimes statically here (no -shared-libasan): the guest has no
+# compiler's runtime directory, only what mkinitrd's ldd copies.
+CUSE_BIN_ASAN  := $(BUILD)/asan/bin/xensim-cuse
+CUSE_BIN_TSAN  := $(BUILD)/tsan/bin/xensim-cuse
+
+$(CUSE_BIN_ASAN): $(call objs,$(BUILD)/asan,$(CUSE_DAEMON_SRCS)) $(BUILD)/asan/lib/libxensim.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(SAN_CC) $(ASAN_FLAGS) -o $@ $^ $(CUSE_FUSE_LIBS)
+
+$(CUSE_BIN_TSAN): $(call objs,$(BUILD)/tsan,$(CUSE_DAEMON_SRCS)) $(BUILD)/tsan/lib/libxensim.a
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(SAN_CC) $(TSAN_FLAGS) -o $@ $^ $(CUSE_FUSE_LIBS)
 
 $(CUSE_BENCH): $(BUILD)/obj/sim/cuse/bench.o
 	@mkdir -p $(dir $@)
@@ -36,4 +54,4 @@ $(BUILD)/tests/sim/test_cuse_retry: $(BUILD)/obj/sim/cuse/retry.o
 $(BUILD)/asan/tests/sim/test_cuse_retry: $(BUILD)/asan/obj/sim/cuse/retry.o
 
 all: $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS)
-CHECK_DEPS += $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS)
+CHECK_DEPS += $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS) $(CUSE_BIN_ASAN) $(CUSE_BIN_TSAN)

@@ -247,7 +247,7 @@ static void shutdown_all(void)
 {
 	unsigned i;
 
-	xc.stopping = 1;
+	atomic_store(&xc.stopping, true);
 	/* No new opens; then no client waits for us; then the sessions. */
 	for (i = 0; i < xc.nr_devs; i++)
 		if (xc.devs[i].node_made)

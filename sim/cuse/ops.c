@@ -73,7 +73,7 @@ static void xc_open(fuse_req_t req, struct fuse_file_info *fi)
 	struct xsim_file f;
 	int rc;
 
-	if (xc.stopping) {
+	if (atomic_load(&xc.stopping)) {
 		fuse_reply_err(req, ENODEV);
 		return;
 	}

@@ -57,7 +57,7 @@ static void *worker_main(void *arg)
 		fuse_session_process_buf(d->se, &buf);
 	}
 	free(buf.mem);
-	if (xc.stopping)
+	if (atomic_load(&xc.stopping))
 		return NULL;
 	/* The kernel ended the session: the daemon cannot go on. */
 	pthread_mutex_lock(&xc.mu);
@@ -89,6 +89,12 @@ int xc_session_start(struct xc_dev *d)
 
 	snprintf(devname, sizeof(devname), "DEVNAME=%s", d->devname);
 	d->se = cuse_lowlevel_new(&args, &ci, &xc_ops, d);
+	/*
+	 * fuse_session_new's fuse_opt_parse replaced args with a heap copy
+	 * (lib/fuse_opt.c: outargs, allocated = 1) that the session does not
+	 * keep: ours to free (LSan found it, one per device).
+	 */
+	fuse_opt_free_args(&args);
 	if (!d->se)
 		return -ENOMEM;
 	d->cuse_fd = open("/dev/cuse", O_RDWR | O_CLOEXEC);

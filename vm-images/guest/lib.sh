@@ -26,6 +26,8 @@ XRC_BACKEND=
 XRC_ONLY=
 XRC_JOBS=
 XRC_TIMEOUT=
+# shellcheck disable=SC2034 # read by cuse/init: which xensim-cuse build
+XRC_CUSE=plain
 
 xrc_stage() {
 	echo "@@XRC-STAGE $*@@"
@@ -70,6 +72,7 @@ xrc_setup() {
 		xrc.only=*) XRC_ONLY=${w#*=} ;;
 		xrc.jobs=*) XRC_JOBS=${w#*=} ;;
 		xrc.timeout=*) XRC_TIMEOUT=${w#*=} ;;
+		xrc.cuse=*) XRC_CUSE=${w#*=} ;;
 		esac
 	done
 	set +f

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <xenctrl.h>
+#include <xenforeignmemory.h>
 #include <xengnttab.h>
 
 #include "common.h"
@@ -140,6 +141,49 @@ static void ports_grants_shares(void **state)
 	assert_ok(xrc_lf_unshare(s));
 	assert_int_equal(xrc_lf_unshare(s), -ENOENT);
 	assert_ok(xengnttab_close(xgt));
+	assert_ok(xrc_lf_destroy(d));
+}
+
+/*
+ * A PV guest's frames are Xen's machine frames, not its page numbers (a
+ * real dom0 gave 0x5f080 for page 0): mapped by frame, a page shows what
+ * its grant shows, and two pages are two frames.
+ */
+static void pv_frames_are_machine_frames(void **state)
+{
+	uint32_t d = client_domain(false, 4), ref;
+	xenforeignmemory_handle *fm =
+		assert_ptr_ok(xenforeignmemory_open(client_logger(), 0));
+	xengnttab_handle *xgt = assert_ptr_ok(xengnttab_open(client_logger(), 0));
+	uint64_t f2, f3;
+	xen_pfn_t frames[2];
+	int err[2] = { 1, 1 };
+	uint8_t *m, *g;
+
+	(void)state;
+	assert_ok(xrc_lf_frame(d, 2, &f2));
+	assert_ok(xrc_lf_frame(d, 3, &f3));
+	assert_true(f2 != 2 && f3 != 3 && f2 != f3);
+	frames[0] = (xen_pfn_t)f2;
+	frames[1] = (xen_pfn_t)f3;
+	m = assert_ptr_ok(xenforeignmemory_map(fm, d, PROT_READ | PROT_WRITE,
+					       2, frames, err));
+	assert_int_equal(err[0], 0);
+	assert_int_equal(err[1], 0);
+	m[100] = 0x5a;
+	m[4096 + 100] = 0xa5;
+	/* Page 2's grant (its entry names f2) shows what frame f2 holds. */
+	assert_ok(xrc_lf_grant(d, 2, 0, true, &ref));
+	g = assert_ptr_ok(xengnttab_map_grant_ref(xgt, d, ref, PROT_READ));
+	assert_int_equal(g[100], 0x5a);
+	assert_ok(xengnttab_unmap(xgt, g, 1));
+	assert_ok(xrc_lf_grant(d, 3, 0, true, &ref));
+	g = assert_ptr_ok(xengnttab_map_grant_ref(xgt, d, ref, PROT_READ));
+	assert_int_equal(g[100], 0xa5);
+	assert_ok(xengnttab_unmap(xgt, g, 1));
+	assert_ok(xenforeignmemory_unmap(fm, m, 2));
+	assert_ok(xengnttab_close(xgt));
+	assert_ok(xenforeignmemory_close(fm));
 	assert_ok(xrc_lf_destroy(d));
 }
 
@@ -272,6 +316,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(builds_what_it_says),
 		cmocka_unit_test(refuses),
 		cmocka_unit_test(ports_grants_shares),
+		cmocka_unit_test(pv_frames_are_machine_frames),
 		cmocka_unit_test(child_refused),
 		cmocka_unit_test(cleanup_on_exit),
 		cmocka_unit_test(cleanup_on_crash),

@@ -219,11 +219,20 @@ int xsim_gnttab_grant(struct xsim_world *w, uint32_t granter, uint32_t ref,
 	struct xsim_domain *d = xsim_dom_get(w, granter);
 	struct act_entry *a;
 	grant_entry_v1_t *e;
+	uint64_t frame = gfn;
 	int rc;
 
 	if (!d)
 		return -ESRCH;
-	if (gfn > UINT32_MAX || grantee > 0xFFFFu)
+	/*
+	 * A PV guest's entry names the machine frame (Linux's
+	 * gnttab_grant_foreign_access(..., xen_page_to_gfn(page), ...) is
+	 * pfn_to_mfn there): only a page it has can be named.
+	 */
+	if (!(d->flags & XSIM_DOM_HVM) &&
+	    xsim_mem_frame_of_gfn(w, d->domid, gfn, &frame))
+		return -EINVAL;
+	if (frame > UINT32_MAX || grantee > 0xFFFFu)
 		return -EINVAL;	/* v1: 32-bit frame, 16-bit domid */
 	rc = table_for_ref(w, d, ref);
 	if (rc)
@@ -239,7 +248,7 @@ int xsim_gnttab_grant(struct xsim_world *w, uint32_t granter, uint32_t ref,
 		return -EBUSY;
 	e = shared_entry(w, d, ref);
 	e->domid = (domid_t)grantee;
-	e->frame = (uint32_t)gfn;
+	e->frame = (uint32_t)frame;
 	e->flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
 	xsim_effect_add(w, XSIM_EFF_NO_HANDLE, d->domid, XSIM_EFF_WRITE,
 			XSIM_OP_GNTTAB, SUBOP_GRANT, ref);
@@ -446,7 +455,8 @@ static int pin_entry(const struct xsim_caller *c, struct xsim_domain *rd,
 		if (!readonly && (e->flags & GTF_readonly))
 			return XSIM_GNTST_general_error;
 		if (!pins(a) && !(a->flags & ACT_PAGE)) {
-			uint32_t p = xsim_p2m_get(w, rd, e->frame);
+			/* get_paged_frame(): a PV granter's is an mfn. */
+			uint32_t p = xsim_frame_page(w, rd, e->frame);
 
 			if (p == XSIM_NO_PAGE)
 				return XSIM_GNTST_bad_page;

@@ -143,9 +143,13 @@ static long setup_table(const struct xsim_caller *c,
 			uint32_t page = XSIM_NO_PAGE;
 			xen_pfn_t mfn;
 
-			/* PV callers get machine frames: world page indices. */
+			/*
+			 * gnttab_shared_gfn(): machine frames (the sim keeps
+			 * grant frames out of every p2m, so an HVM target's
+			 * are machine frames too).
+			 */
 			xsim_gnttab_frame(c, d->domid, i, &page);
-			mfn = page;
+			mfn = page == XSIM_NO_PAGE ? 0 : xsim_page_mfn(page);
 			if (xsim_copy_out(ua, list + (uint64_t)i * sizeof(mfn),
 					  &mfn, sizeof(mfn)))
 				op.status = GNTST_bad_virt_addr;
@@ -244,9 +248,12 @@ static int16_t copy_side(const struct xsim_caller *c,
 	if (is_gref)
 		return (int16_t)xsim_gnttab_copy(c, dom, p->u.ref, p->offset,
 						 buf, len, write);
-	/* get_paged_frame() of our own frame; a hole is GNTST_bad_page. */
-	if (xsim_mem_access(c, XSIM_DOMID_SELF, p->u.gmfn, p->offset, buf, len,
-			    write))
+	/*
+	 * get_paged_frame() of our own frame (an mfn if we are PV); a hole
+	 * or a frame not ours is GNTST_bad_page.
+	 */
+	if (xsim_mem_frame_access(c, XSIM_DOMID_SELF, p->u.gmfn, p->offset,
+				  buf, len, write))
 		return GNTST_bad_page;
 	return GNTST_okay;
 }

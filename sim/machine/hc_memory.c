@@ -6,8 +6,11 @@
  * The reservation ops answer as Xen does: the number of extents done, so
  * every failure (bad struct, missing domain, permission, allocation) shows
  * as a short count, never as a negative errno.  Frame numbers the sim
- * hands back for a PV domain are its gfns (the sim maps every domain by
- * gfn; there is no separate machine-frame space for guest RAM).
+ * hands back for a PV domain are machine frames (xensim/machine.h,
+ * XSIM_MFN_BASE), as Xen's populate_physmap() writes mfn back for a
+ * domain without paging_mode_translate; an extent of order > 0 reports
+ * the mfn of its first page, and the sim's pages of one extent need not
+ * be machine-contiguous (no PV guest runs on the sim to rely on it).
  */
 #define __XEN_TOOLS__ 1
 
@@ -81,15 +84,16 @@ static bool one_extent(const struct xsim_caller *c,
 	uint64_t nr = 1ull << r->extent_order;
 	uint64_t at = list + i * sizeof(xen_pfn_t);
 	bool report = !(d->flags & XSIM_DOM_HVM);	/* PV: tell the mfn */
-	xen_pfn_t gfn;
+	xen_pfn_t gfn, mfn;
 
 	switch (op) {
 	case XENMEM_increase_reservation:
 		gfn = fresh_gfn(d, r->extent_order);
 		if (xsim_mem_populate(c, d->domid, gfn, nr))
 			return false;
+		mfn = xsim_page_mfn(xsim_p2m_get(c->w, d, gfn));
 		return !(report && list &&
-			 xsim_copy_out(ua, at, &gfn, sizeof(gfn)));
+			 xsim_copy_out(ua, at, &mfn, sizeof(mfn)));
 	case XENMEM_decrease_reservation:
 		if (xsim_copy_in(ua, &gfn, at, sizeof(gfn)))
 			return false;
@@ -103,7 +107,8 @@ static bool one_extent(const struct xsim_caller *c,
 			return false;
 		if (xsim_mem_populate(c, d->domid, gfn, nr))
 			return false;
-		return !(report && xsim_copy_out(ua, at, &gfn, sizeof(gfn)));
+		mfn = xsim_page_mfn(xsim_p2m_get(c->w, d, gfn));
+		return !(report && xsim_copy_out(ua, at, &mfn, sizeof(mfn)));
 	}
 }
 
@@ -280,7 +285,7 @@ long xsim_hc_memory_op(const struct xsim_caller *c,
 	case XENMEM_maximum_ram_page:
 		if (start)
 			return -EINVAL;
-		return (long)c->w->sh->nr_pages;
+		return (long)xsim_mfn_limit(c->w);	/* max_page */
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:

@@ -41,7 +41,7 @@ static void physinfo(const struct xsim_world *w,
 	pi->cpu_khz = SIM_CPU_KHZ;
 	pi->total_pages = w->sh->nr_pages;
 	pi->free_pages = w->sh->free_pages;
-	pi->max_mfn = w->sh->nr_pages - 1;
+	pi->max_mfn = xsim_mfn_limit(w) - 1;
 	/* HVM, PV, HAP and shadow; grant tables v1 only (as the sim's). */
 	pi->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_pv |
 			   XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_shadow |

@@ -284,6 +284,17 @@ struct xsim_domain *xsim_dom_get(const struct xsim_world *w, uint32_t domid);
 /* p2m (sim/machine/memory.c): page backing gfn, or XSIM_NO_PAGE. */
 uint32_t xsim_p2m_get(const struct xsim_world *w, const struct xsim_domain *d,
 		      uint64_t gfn);
+/*
+ * The page a frame of d names: a gfn in an HVM domain's p2m, a machine
+ * frame a PV domain owns (machine.h, XSIM_MFN_BASE); or XSIM_NO_PAGE.
+ */
+uint32_t xsim_frame_page(const struct xsim_world *w,
+			 const struct xsim_domain *d, uint64_t frame);
+struct xsim_caller;
+/* xsim_mem_access by frame (xsim_frame_page) rather than by gfn. */
+int xsim_mem_frame_access(const struct xsim_caller *c, uint32_t domid,
+			  uint64_t frame, uint32_t offset, void *buf,
+			  uint32_t len, bool write);
 /* Free every page a domain owns (teardown). */
 void xsim_mem_teardown(struct xsim_world *w, struct xsim_domain *d);
 void xsim_evtchn_teardown(struct xsim_world *w, struct xsim_domain *d);

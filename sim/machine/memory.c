@@ -153,29 +153,85 @@ static bool may_map(const struct xsim_caller *c, const struct xsim_domain *d)
 	       self->domid == d->domid;
 }
 
+uint32_t xsim_frame_page(const struct xsim_world *w,
+			 const struct xsim_domain *d, uint64_t frame)
+{
+	uint32_t p;
+
+	if (d->flags & XSIM_DOM_HVM)
+		return xsim_p2m_get(w, d, frame);
+	/* asm/p2m.h get_page_from_gfn(): untranslated, get_page(page, d). */
+	p = xsim_mfn_page(w, frame);
+	return xsim_page_owned_by(w, p, d->domid) ? p : XSIM_NO_PAGE;
+}
+
+int xsim_mem_frame_of_gfn(const struct xsim_world *w, uint32_t domid,
+			  uint64_t gfn, uint64_t *frame)
+{
+	const struct xsim_domain *d = xsim_dom_get(w, domid);
+	uint32_t p;
+
+	if (!d)
+		return -ESRCH;
+	if (d->flags & XSIM_DOM_HVM) {
+		*frame = gfn;
+		return 0;
+	}
+	p = xsim_p2m_get(w, d, gfn);
+	if (p == XSIM_NO_PAGE)
+		return -EINVAL;
+	*frame = xsim_page_mfn(p);
+	return 0;
+}
+
+/*
+ * A PV target's frame is a machine frame, checked as Xen 4.17's
+ * get_page_from_l1e() (xen/arch/x86/mm.c) checks the l1e Linux's
+ * xen_remap_pfn() writes with mmu_update: no RAM there is MMIO space the
+ * target may not map (-EPERM); RAM the target does not own cannot be
+ * pinned (-EBUSY, could_not_pin), whoever owns it.
+ */
+static int pv_frame_page(const struct xsim_world *w,
+			 const struct xsim_domain *d, uint64_t mfn,
+			 uint32_t *page)
+{
+	if (mfn >= xsim_mfn_limit(w))
+		return -EPERM;
+	*page = xsim_frame_page(w, d, mfn);
+	return *page == XSIM_NO_PAGE ? -EBUSY : 0;
+}
+
 int xsim_mem_map_gfn(const struct xsim_caller *c, uint32_t domid,
-		     uint64_t gfn, bool write, uint32_t *page)
+		     uint64_t frame, bool write, uint32_t *page)
 {
 	struct xsim_world *w = c->w;
 	const struct xsim_domain *d;
 	uint32_t p;
+	int rc;
 
 	d = xsim_dom_get(w, domid == XSIM_DOMID_SELF ? c->domid : domid);
 	if (!d)
 		return -ESRCH;
 	if (!may_map(c, d))
 		return -EPERM;
-	p = xsim_p2m_get(w, d, gfn);
-	if (p == XSIM_NO_PAGE)
-		return -EINVAL;
+	if (!(d->flags & XSIM_DOM_HVM)) {
+		rc = pv_frame_page(w, d, frame, &p);
+		if (rc)
+			return rc;
+	} else {
+		p = xsim_p2m_get(w, d, frame);
+		if (p == XSIM_NO_PAGE)
+			return -EINVAL;
+	}
 	xsim_effect_add(w, c->handle, d->domid, XSIM_EFF_MAP,
-			XSIM_OP_FOREIGN_MAP, write, gfn);
+			XSIM_OP_FOREIGN_MAP, write, frame);
 	*page = p;
 	return 0;
 }
 
-int xsim_mem_access(const struct xsim_caller *c, uint32_t domid, uint64_t gfn,
-		    uint32_t offset, void *buf, uint32_t len, bool write)
+static int mem_access(const struct xsim_caller *c, uint32_t domid,
+		      uint64_t gfn, bool by_frame, uint32_t offset, void *buf,
+		      uint32_t len, bool write)
 {
 	struct xsim_world *w = c->w;
 	const struct xsim_domain *d;
@@ -186,7 +242,7 @@ int xsim_mem_access(const struct xsim_caller *c, uint32_t domid, uint64_t gfn,
 		return -ESRCH;
 	if (offset >= XSIM_PAGE_SIZE || len > XSIM_PAGE_SIZE - offset)
 		return -EINVAL;
-	p = xsim_p2m_get(w, d, gfn);
+	p = by_frame ? xsim_frame_page(w, d, gfn) : xsim_p2m_get(w, d, gfn);
 	if (p == XSIM_NO_PAGE)
 		return -EINVAL;
 	if (write)
@@ -197,6 +253,19 @@ int xsim_mem_access(const struct xsim_caller *c, uint32_t domid, uint64_t gfn,
 			write ? XSIM_EFF_WRITE : XSIM_EFF_READ, XSIM_OP_MEMORY,
 			0, gfn);
 	return 0;
+}
+
+int xsim_mem_access(const struct xsim_caller *c, uint32_t domid, uint64_t gfn,
+		    uint32_t offset, void *buf, uint32_t len, bool write)
+{
+	return mem_access(c, domid, gfn, false, offset, buf, len, write);
+}
+
+int xsim_mem_frame_access(const struct xsim_caller *c, uint32_t domid,
+			  uint64_t frame, uint32_t offset, void *buf,
+			  uint32_t len, bool write)
+{
+	return mem_access(c, domid, frame, true, offset, buf, len, write);
 }
 
 /* Free a radix subtree; leaves are RAM pages still owned by the domain. */

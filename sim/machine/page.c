@@ -63,3 +63,21 @@ bool xsim_page_owned_by(const struct xsim_world *w, uint32_t page,
 	return pg->owner == domid && pg->type != XSIM_PAGE_FREE &&
 	       pg->type != XSIM_PAGE_META;
 }
+
+/* Machine frames: machine.h, XSIM_MFN_BASE. */
+uint64_t xsim_page_mfn(uint32_t page)
+{
+	return XSIM_MFN_BASE + (uint64_t)page;
+}
+
+uint64_t xsim_mfn_limit(const struct xsim_world *w)
+{
+	return XSIM_MFN_BASE + (uint64_t)w->sh->nr_pages;
+}
+
+uint32_t xsim_mfn_page(const struct xsim_world *w, uint64_t mfn)
+{
+	if (mfn <= XSIM_MFN_BASE || mfn >= xsim_mfn_limit(w))
+		return XSIM_NO_PAGE;	/* page 0 is never allocated */
+	return (uint32_t)(mfn - XSIM_MFN_BASE);
+}

@@ -2,7 +2,7 @@
 /*
  * XENMEM_acquire_resource (Xen 4.17 xen/common/memory.c, acquire_resource
  * and resource_max_frames): the frames of an ioreq server or of a grant
- * table, handed out as world page indices (the sim's "mfns").
+ * table, handed out as machine frames (xensim/machine.h, XSIM_MFN_BASE).
  *
  * Differences from Xen, on purpose: an unknown resource type answers
  * -EOPNOTSUPP to a size query too (Xen 4.17 returns the errno cast to an
@@ -175,7 +175,7 @@ long xsim_hc_acquire_resource(const struct xsim_caller *c,
 		if (rc)
 			return rc;
 		for (i = 0; i < todo; i++)
-			mfns[i] = pages[i];
+			mfns[i] = xsim_page_mfn(pages[i]);
 		if (xsim_copy_out(ua, list, mfns, todo * sizeof(mfns[0])))
 			return -EFAULT;
 		x.nr_frames -= todo;

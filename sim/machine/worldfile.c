@@ -8,6 +8,8 @@
  *   unbound DOM REMOTE
  *   grant DOM REF GRANTEE GFN [ro]
  *
+ * A grant names the granter's page by gfn; a PV granter's entry then holds
+ * that page's machine frame, as a PV guest's would (xensim/machine.h).
  * Domain 0 always exists.  Errors name file:line and the reason.
  */
 #include <errno.h>
@@ -55,7 +57,7 @@ static int add_domain(struct xsim_world *w, uint32_t domid, bool hvm,
  * them succeed), guest 3 is PV (so those answer EINVAL, as Xen does for a
  * PV target).  Each has 1 vcpu, 256 pages of patterned memory, one unbound
  * port offered to dom0, and grant refs 8..11 granting gfns 0..3 to dom0
- * (ref 11 read-only).
+ * (ref 11 read-only); guest 3's entries hold those pages' machine frames.
  */
 int xsim_world_populate_default(struct xsim_world *w)
 {
@@ -257,6 +259,9 @@ static int parse_line(struct parser *p, struct xsim_world *w, char *line)
 			return rc;
 		rc = xsim_gnttab_grant(w, (uint32_t)dom, (uint32_t)ref,
 				       (uint32_t)grantee, gfn, ro);
+		if (rc == -EINVAL &&
+		    xsim_mem_frame_of_gfn(w, (uint32_t)dom, gfn, &gfn))
+			return fail(p, "grant: gfn of a PV domain that is not populated (its entry needs the page's machine frame)");
 		return rc ? fail(p, "grant: %s", strerror(-rc)) : 0;
 	}
 	return fail(p, "unknown directive '%s'", tok[0]);

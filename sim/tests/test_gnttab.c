@@ -208,6 +208,44 @@ static void test_map_aliases_the_granted_page(void **state)
 	done(w);
 }
 
+/*
+ * A PV granter's entries hold machine frames (Xen's get_paged_frame():
+ * untranslated, the frame must be a page the granter owns).
+ */
+static void test_pv_granter_names_machine_frames(void **state)
+{
+	struct xsim_world *w = world();
+	struct xsim_caller dom0 = caller(w, 0);
+	uint32_t r, page;
+
+	(void)state;
+	/* The default world's guest 3 (PV) grants gfns 0..3 by mfn. */
+	for (r = 0; r < 4; r++) {
+		assert_int_equal(entry(w, 3, 8 + r)->frame,
+				 xsim_page_mfn(gfn_page(w, 3, r)));
+		assert_true(entry(w, 3, 8 + r)->frame >= XSIM_MFN_BASE);
+	}
+	assert_int_equal(xsim_gnttab_map(&dom0, 3, 9, true, &page),
+			 XSIM_GNTST_okay);
+	assert_int_equal(page, gfn_page(w, 3, 1));
+	assert_true(((uint64_t *)xsim_page_va(w, page))[1] == pattern(3, 1, 8));
+	assert_int_equal(xsim_gnttab_unmap(&dom0, 3, 9), XSIM_GNTST_okay);
+	/* Only a populated page can be named. */
+	assert_int_equal(xsim_gnttab_grant(w, 3, 20, 0, 255, false), 0);
+	assert_int_equal(entry(w, 3, 20)->frame,
+			 xsim_page_mfn(gfn_page(w, 3, 255)));
+	assert_int_equal(xsim_gnttab_grant(w, 3, 21, 0, 256, false), -EINVAL);
+	/* A gfn written where the mfn belongs names no page of the granter. */
+	entry(w, 3, 20)->frame = 1;
+	assert_int_equal(xsim_gnttab_map(&dom0, 3, 20, true, &page),
+			 XSIM_GNTST_bad_page);
+	/* Nor does another domain's machine frame. */
+	entry(w, 3, 20)->frame = (uint32_t)xsim_page_mfn(gfn_page(w, 1, 1));
+	assert_int_equal(xsim_gnttab_map(&dom0, 3, 20, true, &page),
+			 XSIM_GNTST_bad_page);
+	done(w);
+}
+
 static void test_map_errors(void **state)
 {
 	struct xsim_world *w = world();
@@ -500,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_setup_and_query),
 		cmocka_unit_test(test_grant_writes_the_shared_entry),
 		cmocka_unit_test(test_map_aliases_the_granted_page),
+		cmocka_unit_test(test_pv_granter_names_machine_frames),
 		cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_pins_and_flags),
 		cmocka_unit_test(test_end_access),

@@ -347,15 +347,21 @@ static void memory_max_pages_and_increase(void **state)
 	xen_pfn_t list[4] = { 0 };
 	struct xen_memory_reservation r;
 	domid_t d3 = 3, d1 = 1;
+	uint64_t mfn;
 
 	(void)state;
-	/* PV domain 3: increase_reservation reports the new frames. */
+	/* PV domain 3: increase_reservation reports the new machine frames. */
 	r = resv(3, list, 2, 0);
 	assert_int_equal(mem(w, 0, XENMEM_increase_reservation, &r), 2);
-	assert_int_equal(list[0], 256);
-	assert_int_equal(list[1], 257);
 	assert_int_equal(mem(w, 0, XENMEM_current_reservation, &d3), 258);
 	assert_true(populated(w, 3, 257));
+	xsim_lock(w);
+	assert_int_equal(xsim_mem_frame_of_gfn(w, 3, 256, &mfn), 0);
+	assert_int_equal(list[0], mfn);
+	assert_int_equal(xsim_mem_frame_of_gfn(w, 3, 257, &mfn), 0);
+	assert_int_equal(list[1], mfn);
+	xsim_unlock(w);
+	assert_true(list[0] >= XSIM_MFN_BASE && list[1] >= XSIM_MFN_BASE);
 	/* A NULL list is allowed for increase. */
 	r = resv(3, NULL, 1, 0);
 	assert_int_equal(mem(w, 0, XENMEM_increase_reservation, &r), 1);
@@ -388,7 +394,9 @@ static void memory_domain_statistics(void **state)
 	assert_int_equal(mem(w, 2, XENMEM_current_reservation, &d), -EPERM);
 	d = DOMID_SELF;
 	assert_int_equal(mem(w, 2, XENMEM_current_reservation, &d), 256);
-	assert_int_equal(mem(w, 0, XENMEM_maximum_ram_page, NULL), 8192);
+	/* max_page: one past the last machine frame. */
+	assert_int_equal(mem(w, 0, XENMEM_maximum_ram_page, NULL),
+			 XSIM_MFN_BASE + 8192);
 	assert_int_equal(mem(w, 0, XENMEM_maximum_ram_page | 1 << 6, NULL),
 			 -EINVAL);
 	xsim_world_detach(w);
@@ -466,9 +474,9 @@ static void memory_acquire_resource(void **state)
 	assert_int_equal(mem(w, 0, XENMEM_acquire_resource, &x), 0);
 	xsim_lock(w);
 	assert_int_equal(xsim_gnttab_frame(&c0, 1, 0, &page), 0);
-	assert_int_equal(frames[0], page);
+	assert_int_equal(frames[0], xsim_page_mfn(page));
 	assert_int_equal(xsim_gnttab_frame(&c0, 1, 1, &page), 0);
-	assert_int_equal(frames[1], page);
+	assert_int_equal(frames[1], xsim_page_mfn(page));
 	xsim_unlock(w);
 	/* Past the table's maximum. */
 	x.frame = 63;

@@ -269,9 +269,24 @@ static long batch2(struct env *e, uint16_t dom, const xen_pfn_t *gfns,
 	return ioc(e, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
 }
 
+/*
+ * The frame dom0 names page gfn of dom by: a PV domain's machine frame,
+ * an HVM domain's gfn (gfn itself where the domain does not exist).
+ */
+static uint64_t frame_of(struct env *e, uint16_t dom, uint64_t gfn)
+{
+	uint64_t frame = gfn;
+
+	xsim_lock(e->w);
+	if (xsim_mem_frame_of_gfn(e->w, dom, gfn, &frame))
+		frame = gfn;
+	xsim_unlock(e->w);
+	return frame;
+}
+
 static long batch2_one(struct env *e, uint16_t dom)
 {
-	xen_pfn_t gfn = 0;
+	xen_pfn_t gfn = frame_of(e, dom, 0);
 	int err = 1;
 
 	return batch2(e, dom, &gfn, 1, &err, NULL);
@@ -280,7 +295,7 @@ static long batch2_one(struct env *e, uint16_t dom)
 static long batch1_one(struct env *e, uint16_t dom)
 {
 	uint8_t *p = region(e, 1);
-	xen_pfn_t gfn = 0;
+	xen_pfn_t gfn = frame_of(e, dom, 0);
 	struct privcmd_mmapbatch m = { .num = 1, .dom = dom, .addr = U(p),
 				       .arr = &gfn };
 
@@ -290,7 +305,8 @@ static long batch1_one(struct env *e, uint16_t dom)
 static long mmap1_one(struct env *e, uint16_t dom)
 {
 	uint8_t *p = region(e, 1);
-	struct privcmd_mmap_entry ent = { .va = U(p), .mfn = 0, .npages = 1 };
+	struct privcmd_mmap_entry ent = { .va = U(p), .mfn = frame_of(e, dom, 0),
+					  .npages = 1 };
 	struct privcmd_mmap m = { .num = 1, .dom = dom, .entry = &ent };
 
 	return ioc(e, IOCTL_PRIVCMD_MMAP, &m);
@@ -346,6 +362,21 @@ static uint64_t mem_word(struct env *e, uint16_t dom, uint64_t gfn,
 	return v;
 }
 
+/* Map the machine frame of HVM domain 1's gfn 0 as a frame of PV domain 3. */
+static int pv_map_of_hvm_page(struct env *e)
+{
+	struct xsim_caller c = fx_caller(e->w, 0);
+	uint32_t page;
+	int rc;
+
+	xsim_lock(e->w);
+	rc = xsim_mem_map_gfn(&c, 1, 0, false, &page);
+	if (!rc)
+		rc = xsim_mem_map_gfn(&c, 3, xsim_page_mfn(page), false, &page);
+	xsim_unlock(e->w);
+	return rc;
+}
+
 /* ---- unrestricted behaviour ---- */
 
 static void mmapbatch_v2_maps_and_aliases(void **state)
@@ -371,10 +402,27 @@ static void mmapbatch_v2_maps_and_aliases(void **state)
 	v = 0x1122334455667788ull;
 	memcpy(p + PAGE + 16, &v, 8);
 	assert_int_equal(mem_word(&e, 1, 1, 16), v);
-	/* A PV domain is mapped by gfn too. */
-	assert_int_equal(batch2(&e, 3, gfns, 2, err, &p), 0);
+	/*
+	 * A PV domain is mapped by machine frame: its gfns name no page of
+	 * it (Xen's get_page_from_l1e: -EBUSY), nor does a frame past the
+	 * machine's last (-EPERM, MMIO space).
+	 */
+	gfns[0] = frame_of(&e, 3, 5);
+	gfns[1] = frame_of(&e, 3, 1);
+	gfns[2] = 1;
+	gfns[3] = 1ull << 40;
+	assert_true(gfns[0] >= XSIM_MFN_BASE && gfns[1] >= XSIM_MFN_BASE);
+	assert_int_equal(batch2(&e, 3, gfns, 4, err, &p), 0);
+	assert_int_equal(err[0], 0);
+	assert_int_equal(err[1], 0);
+	assert_int_equal(err[2], -EBUSY);
+	assert_int_equal(err[3], -EPERM);
 	memcpy(&v, p + PAGE, 8);
 	assert_int_equal(v, pattern(3, 1, 0));
+	memcpy(&v, p + 8, 8);
+	assert_int_equal(v, pattern(3, 5, 8));
+	/* A machine frame of another domain is not domain 3's either. */
+	assert_int_equal(pv_map_of_hvm_page(&e), -EBUSY);
 	/* A domain that does not exist: Xen's -ESRCH per frame, not a crash. */
 	memset(err, 0, sizeof(err));
 	assert_int_equal(batch2(&e, 9, gfns, 4, err, NULL), 0);

@@ -287,7 +287,10 @@ static void world_file_builds_the_described_machine(void **state)
 		"domain 8 pv pages=4 max-pages=8 xs-target=7   # trailing\n"
 		"\n"
 		"unbound 7 0\n"
-		"grant 7 8 0 3 ro\n");
+		"grant 7 8 0 3 ro\n"
+		"grant 8 9 0 2\n");
+	uint32_t page;
+	uint64_t mfn;
 
 	(void)state;
 	assert_int_equal(xsim_world_load_file(w, path, err, sizeof(err)), 0);
@@ -300,6 +303,12 @@ static void world_file_builds_the_described_machine(void **state)
 	assert_int_equal(xsim_domain_getinfo(&c, 8, &info), 0);
 	assert_int_equal(info.max_pages, 8);
 	assert_int_equal(xsim_domain_getinfo(&c, 1, &info), -ESRCH);
+	/* PV domain 8's grant of gfn 2 names that page's machine frame. */
+	assert_int_equal(xsim_gnttab_map(&c, 8, 9, true, &page), 0);
+	assert_int_equal(xsim_mem_frame_of_gfn(w, 8, 2, &mfn), 0);
+	assert_int_equal(mfn, xsim_page_mfn(page));
+	assert_int_not_equal(mfn, 2);
+	assert_int_equal(xsim_gnttab_unmap(&c, 8, 9), 0);
 	xsim_unlock(w);
 	assert_int_equal(xsim_domain_xs_target(w, 8), 7);
 	xsim_world_detach(w);
@@ -336,6 +345,8 @@ static void world_file_errors_name_file_line_and_reason(void **state)
 	expect_file_error("unbound 6 0\n", "1:", "not defined");
 	expect_file_error("domain 5\ngrant 5 8 0 1 rw\n", "2:", "unknown flag");
 	expect_file_error("domain 5\ngrant 5\n", "2:", "expected");
+	expect_file_error("domain 5 pv pages=4\ngrant 5 8 0 4\n", "2:",
+			  "not populated");
 }
 
 static void world_file_missing_is_an_error(void **state)

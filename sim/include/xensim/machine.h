@@ -88,12 +88,15 @@ int xsim_mem_populate(const struct xsim_caller *c, uint32_t domid,
 int xsim_mem_decrease(const struct xsim_caller *c, uint32_t domid,
 		      uint64_t gfn, uint64_t nr);
 /*
- * Translate a foreign gfn for mapping by the caller: the world page that
- * backs it.  -ESRCH no such domain, -EINVAL gfn not populated, -EPERM the
- * caller may not map that domain's memory.  Logs a MAP effect.
+ * Translate a foreign frame for mapping by the caller: the world page that
+ * backs it.  The frame is a gfn of an HVM domain (its p2m) and a machine
+ * frame of a PV domain (XSIM_MFN_BASE below).  -ESRCH no such domain,
+ * -EPERM the caller may not map that domain's memory; per frame, HVM:
+ * -EINVAL gfn not populated; PV: -EBUSY a machine frame the domain does
+ * not own, -EPERM no RAM there (Xen's MMIO case).  Logs a MAP effect.
  */
 int xsim_mem_map_gfn(const struct xsim_caller *c, uint32_t domid,
-		     uint64_t gfn, bool write, uint32_t *page);
+		     uint64_t frame, bool write, uint32_t *page);
 /* Byte access to a domain's memory (tests, grant copy, the world file). */
 int xsim_mem_access(const struct xsim_caller *c, uint32_t domid, uint64_t gfn,
 		    uint32_t offset, void *buf, uint32_t len, bool write);
@@ -103,6 +106,33 @@ uint64_t xsim_page_file_offset(const struct xsim_world *w, uint32_t page);
 /* Is page a mappable page of domain domid (RAM, grant or ioreq frame)? */
 bool xsim_page_owned_by(const struct xsim_world *w, uint32_t page,
 			uint32_t domid);
+
+/*
+ * Machine frames.  Xen does not translate a PV domain's frame numbers: what
+ * populate_physmap writes back for it, what a foreign map of it takes and
+ * what its grant entries hold are machine frames (mfns).  World page i is
+ * machine frame XSIM_MFN_BASE + i, for every page (guest RAM, grant and
+ * ioreq frames).  The base keeps every mfn far above a guest's small gfns,
+ * so a gfn used where Xen wants an mfn names no page of the guest and fails
+ * loudly.  Frames below the base stand for RAM that Xen and the firmware
+ * own: valid machine frames that no guest owns.  An HVM domain's frames
+ * stay gfns, translated by its p2m.
+ */
+#define XSIM_MFN_BASE	0x10000u
+
+/* The machine frame of world page `page`. */
+uint64_t xsim_page_mfn(uint32_t page);
+/* The world page of machine frame mfn, or 0 (XSIM_NO_PAGE) for none. */
+uint32_t xsim_mfn_page(const struct xsim_world *w, uint64_t mfn);
+/* One past the highest machine frame (Xen's max_page). */
+uint64_t xsim_mfn_limit(const struct xsim_world *w);
+/*
+ * The frame number dom0 uses for page gfn of domid: the mfn for a PV
+ * domain, gfn itself for HVM.  -ESRCH no such domain, -EINVAL not
+ * populated (PV).
+ */
+int xsim_mem_frame_of_gfn(const struct xsim_world *w, uint32_t domid,
+			  uint64_t gfn, uint64_t *frame);
 
 /* ---- Event channels (xen/common/event_channel.c, 2-level ABI) ---- */
 
@@ -166,7 +196,11 @@ int xsim_gnttab_query_size(const struct xsim_caller *c, uint32_t dom,
 /* World page of grant-table frame i of dom (for setup_table's frame list). */
 int xsim_gnttab_frame(const struct xsim_caller *c, uint32_t dom, uint32_t i,
 		      uint32_t *page);
-/* The granting side: what a guest does by writing its own table. */
+/*
+ * The granting side: what a guest does by writing its own table.  gfn is
+ * the guest's page; a PV granter's entry gets its machine frame
+ * (-EINVAL if that page is not populated), an HVM granter's the gfn.
+ */
 int xsim_gnttab_grant(struct xsim_world *w, uint32_t granter, uint32_t ref,
 		      uint32_t grantee, uint64_t gfn, bool readonly);
 /* Grant a world page directly (gntalloc's pages belong to dom0). */

@@ -10,9 +10,9 @@
  *
  * Two simulator-only details, documented where they are implemented:
  *  - gntalloc's pages (xsim_gnttab_grant_page) are not in dom0's p2m; the
- *    active entry remembers the page, and the shared entry's frame holds
- *    a pseudo gfn (XSIM_GNTALLOC_GFN_BASE + page) so the granter still
- *    sees a frame number there.
+ *    active entry remembers the page.  The shared entry's frame is the
+ *    page's machine frame, as Linux's gntalloc writes for a PV dom0
+ *    (drivers/xen/gntalloc.c add_grefs: xen_page_to_gfn is the mfn).
  *  - A page still mapped when its granter dies is orphaned to DOMID_XEN by
  *    the memory teardown; its metadata remembers (granter, ref) so that
  *    the mapper's later unmap finds and finally frees it (Xen keeps the
@@ -279,7 +279,7 @@ int xsim_gnttab_grant_page(const struct xsim_caller *c, uint32_t ref,
 	xsim_page_meta(w, page)->gfn = XSIM_GNTALLOC_GFN_BASE + page;
 	e = shared_entry(w, d, ref);
 	e->domid = (domid_t)grantee;
-	e->frame = XSIM_GNTALLOC_GFN_BASE + page;
+	e->frame = (uint32_t)xsim_page_mfn(page);
 	e->flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
 	/*
 	 * Logged against the grantee: sharing a page is aimed at it, and that

@@ -218,9 +218,10 @@ int xsim_gnttab_end_access(const struct xsim_caller *c, uint32_t ref);
  */
 int xsim_gnttab_end_access_page(const struct xsim_caller *c, uint32_t ref);
 /*
- * The frame number a grant_page entry shows: pages shared that way are in
- * no p2m, so their entry names XSIM_GNTALLOC_GFN_BASE + page, beyond any
- * real gfn.
+ * Pages shared with grant_page are in no p2m: their page metadata names
+ * the pseudo gfn XSIM_GNTALLOC_GFN_BASE + page, beyond any real gfn; the
+ * grant entry itself shows the page's machine frame (xsim_page_mfn), as
+ * a PV dom0's does.
  */
 #define XSIM_GNTALLOC_GFN_BASE	0x80000000u
 

@@ -8,6 +8,8 @@
 # opens fresh evtchn handles for it and closes them at once; the report
 # must show them as FINDINGs (the contract's "a new open() bypasses it")
 # while the run passes (sim/DM.md).
+# Under the freebsd profile (no evtchn restrict) QEMU cannot restrict
+# itself: `xrc dm` must say FAIL.
 # Skipped with the reason when QEMU or Debian's xenstored is not available.
 # Then the report's judgement against made-up effect logs (a fresh handle
 # after the restrict is a FINDING, another domain a FAIL), plain and ASan.
@@ -38,6 +40,23 @@ _dm_expect_finding() {
 	return "$_dm_rc"
 }
 
+# _dm_expect_fail CMD...: one TAP test: CMD (an `xrc dm` run) ended with
+# the FAIL verdict (exit 1) because QEMU could not restrict itself.
+_dm_expect_fail() {
+	_dm_out=$(mktemp) || return 1
+	_dm_rc=0
+	"$@" >"$_dm_out" 2>&1 || _dm_rc=$?
+	echo "1..1"
+	grep -E '^xrc dm: ' "$_dm_out" | sed 's/^/# /'
+	if [ "$_dm_rc" = 1 ] &&
+		grep -q '^xrc dm: QEMU could not restrict itself' "$_dm_out"; then
+		echo "ok 1 - xrc dm: FAIL, QEMU could not restrict itself"
+	else
+		echo "not ok 1 - expected the FAIL verdict for a backend QEMU cannot restrict on (exit $_dm_rc)"
+	fi
+	rm -f "$_dm_out"
+}
+
 suite_dm() {
 	_dm_q=/usr/libexec/xen-qemu-system-i386
 	_dm_n=8
@@ -57,6 +76,13 @@ suite_dm() {
 			scripts/xrc dm --qemu "$_dm_q" --restrict \
 			--others "$_dm_o" --ioreqs "$_dm_n" --timeout 90 --tap "$@"
 	done
+	# A backend with no evtchn restrict (the freebsd profile) must be
+	# caught: QEMU cannot restrict itself there and `xrc dm` says FAIL.
+	if [ -x "$_dm_q" ]; then
+		run_one "dm/cannot-restrict (freebsd)" _dm_expect_fail \
+			env BUILD="$BUILD" sh scripts/xrc dm --qemu "$_dm_q" \
+			--restrict --profile freebsd --timeout 90
+	fi
 	for _dm_t in "$BUILD/tests/dmreport/test_judge" \
 		"$BUILD/asan/tests/dmreport/test_judge"; do
 		case $_dm_t in

@@ -52,7 +52,9 @@ xrc_dm_help() {
 	the right answer, and (with --restrict) after its first restrict QEMU
 	touched no domain but its own.  A handle QEMU opens after restricting
 	and leaves unrestricted is reported as a FINDING (the contract's "a new
-	open() bypasses it"), not a failure.
+	open() bypasses it"), not a failure.  With --restrict, QEMU exiting
+	because it could not restrict itself (the backend offers a device
+	model no way to drop privilege) is a FAIL.
 
 	exit: 0 pass, 1 fail, 2 the run broke (QEMU died, timeout, no xenstored).
 	EOF
@@ -231,6 +233,19 @@ xrc_dm() {
 			echo "--- $(basename "$_dm_log") (last lines)" >&2
 			tail -n 15 "$_dm_log" >&2
 		done
+	fi
+
+	# QEMU refusing to run because it could not restrict itself is a
+	# verdict on the backend (it gives a device model no way to drop
+	# privilege: e.g. no evtchn restrict on FreeBSD), not a broken run.
+	if [ "$_dm_rc" = 2 ] && [ -n "$_dm_restrict" ]; then
+		_dm_why=$(grep -h 'failed to restrict' "$_dm_dir"/qemu-dm-*.log \
+			2>/dev/null | head -n 1 || :)
+		if [ -n "$_dm_why" ]; then
+			echo "xrc dm: QEMU could not restrict itself under profile" \
+				"$_dm_profile: $_dm_why"
+			_dm_rc=1
+		fi
 	fi
 
 	_dm_running=0

@@ -111,22 +111,12 @@ static int check_profile(const char *name)
 
 static int parse_domid(uint16_t *out)
 {
-	const char *s = getenv("XENSIM_CALLER_DOMID");
-	unsigned long v;
-	char *end;
-
-	*out = 0;
-	if (!s || !*s)
+	if (xsim_caller_domid_from_env(out) == 0)
 		return 0;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || s[0] == '-' || v >= XSIM_DOMID_FIRST_RESERVED) {
-		fprintf(stderr, "xensim-cuse: XENSIM_CALLER_DOMID=%s: not a "
-			"domain id (0..%u)\n", s, XSIM_DOMID_FIRST_RESERVED - 1);
-		return -1;
-	}
-	*out = (uint16_t)v;
-	return 0;
+	fprintf(stderr, "xensim-cuse: XENSIM_CALLER_DOMID=%s: not a domain id "
+		"(0..%u)\n", getenv("XENSIM_CALLER_DOMID"),
+		XSIM_DOMID_FIRST_RESERVED - 1);
+	return -1;
 }
 
 /* CUSE is a kernel module and mknod is root's: say so, exit 2. */

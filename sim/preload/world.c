@@ -351,23 +351,22 @@ static void init_world(void)
 {
 	const char *fdstr = getenv("XENSIM_WORLD_FD");
 	const char *name = getenv("XENSIM_WORLD_NAME");
-	const char *dom = getenv("XENSIM_CALLER_DOMID");
 	struct xsim_world *w = NULL;
-	unsigned long domid = 0;
+	uint16_t domid;
 	int rc;
 
-	if (dom && *dom &&
-	    parse_uint(dom, XSIM_DOMID_FIRST_RESERVED - 1, &domid)) {
+	if (xsim_caller_domid_from_env(&domid)) {
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
-			 "XENSIM_CALLER_DOMID=%s: not a domain id (0..%u)", dom,
+			 "XENSIM_CALLER_DOMID=%s: not a domain id (0..%u)",
+			 getenv("XENSIM_CALLER_DOMID"),
 			 XSIM_DOMID_FIRST_RESERVED - 1);
 		xp_complain(msg);
 		world_err = EINVAL;
 		return;
 	}
-	caller_domid = (uint16_t)domid;
+	caller_domid = domid;
 
 	/* A name is an explicit choice: it wins over an inherited world. */
 	if (name && *name)

@@ -70,6 +70,13 @@ void xsim_dev_munmap(struct xsim_world *w, struct xsim_file f, uint64_t addr,
 /* poll(): POLLIN/POLLOUT bits as Linux reports them. */
 unsigned xsim_dev_poll(struct xsim_world *w, struct xsim_file f);
 
+/*
+ * The caller's domain from XENSIM_CALLER_DOMID (unset or empty: 0, dom0).
+ * 0, or -EINVAL (and *domid 0) when it is not a domain id below the
+ * reserved range; the transport says so in its own words.
+ */
+int xsim_caller_domid_from_env(uint16_t *domid);
+
 /* Does f still name a live handle?  Its device kind in *dev. */
 bool xsim_file_valid(struct xsim_world *w, struct xsim_file f,
 		     enum xsim_dev_kind *dev);

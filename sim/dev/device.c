@@ -103,6 +103,19 @@ static void slot_free(struct xsim_world *w, uint32_t slot)
 	w->sh->handles_open--;
 }
 
+long xsim_ioctl_enotty(struct xsim_world *w, struct xsim_file f,
+		       struct xsim_handle *h, unsigned long cmd, uint64_t arg,
+		       const struct xsim_uaccess *ua)
+{
+	(void)w;
+	(void)f;
+	(void)h;
+	(void)cmd;
+	(void)arg;
+	(void)ua;
+	return -ENOTTY;
+}
+
 int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 		  uint16_t caller_domid, struct xsim_file *f)
 {

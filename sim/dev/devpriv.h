@@ -168,6 +168,14 @@ xsim_policy(const struct xsim_world *w, enum xsim_dev_kind dev)
 	return &xsim_world_profile(w)->dev[dev];
 }
 
+/*
+ * .ioctl of a file with no .unlocked_ioctl in Linux (/dev/xen/hypercall,
+ * /proc/xen/xsd_*): the VFS answers ENOTTY to every command.
+ */
+long xsim_ioctl_enotty(struct xsim_world *w, struct xsim_file f,
+		       struct xsim_handle *h, unsigned long cmd, uint64_t arg,
+		       const struct xsim_uaccess *ua);
+
 /* The device's answer to an ioctl it does not know (a positive errno). */
 static inline long xsim_unknown_ioctl(const struct xsim_world *w,
 				      enum xsim_dev_kind dev)

@@ -15,20 +15,6 @@
 
 #include "devpriv.h"
 
-/* No .unlocked_ioctl: the VFS answers ENOTTY. */
-static long hypercall_ioctl(struct xsim_world *w, struct xsim_file f,
-			    struct xsim_handle *h, unsigned long cmd,
-			    uint64_t arg, const struct xsim_uaccess *ua)
-{
-	(void)w;
-	(void)f;
-	(void)h;
-	(void)cmd;
-	(void)arg;
-	(void)ua;
-	return -ENOTTY;
-}
-
 /*
  * privcmd_buf_mmap(): any length, any offset.  A transport that cannot
  * make mappings (no map_page: CUSE) has no way to hand out the pages.
@@ -50,6 +36,6 @@ static int hypercall_mmap(struct xsim_world *w, struct xsim_file f,
 
 const struct xsim_dev_ops xsim_hypercall_ops = {
 	.dev = XSIM_DEV_HYPERCALL,
-	.ioctl = hypercall_ioctl,
+	.ioctl = xsim_ioctl_enotty,
 	.mmap = hypercall_mmap,
 };

@@ -72,20 +72,6 @@ static ssize_t xsd_read(struct xsim_world *w, struct xsim_file f,
 	return (ssize_t)n;
 }
 
-/* No .unlocked_ioctl: the VFS answers ENOTTY. */
-static long xsd_ioctl(struct xsim_world *w, struct xsim_file f,
-		      struct xsim_handle *h, unsigned long cmd, uint64_t arg,
-		      const struct xsim_uaccess *ua)
-{
-	(void)w;
-	(void)f;
-	(void)h;
-	(void)cmd;
-	(void)arg;
-	(void)ua;
-	return -ENOTTY;
-}
-
 /* xsd_kva_mmap(): one page at most, offset 0, the ring page itself. */
 static int xsd_kva_mmap(struct xsim_world *w, struct xsim_file f,
 			struct xsim_handle *h, uint64_t addr, uint64_t len,
@@ -111,14 +97,14 @@ static int xsd_kva_mmap(struct xsim_world *w, struct xsim_file f,
 const struct xsim_dev_ops xsim_xsd_port_ops = {
 	.dev = XSIM_DEV_XSD_PORT,
 	.open = xsd_open,
-	.ioctl = xsd_ioctl,
+	.ioctl = xsim_ioctl_enotty,
 	.read = xsd_read,
 };
 
 const struct xsim_dev_ops xsim_xsd_kva_ops = {
 	.dev = XSIM_DEV_XSD_KVA,
 	.open = xsd_open,
-	.ioctl = xsd_ioctl,
+	.ioctl = xsim_ioctl_enotty,
 	.read = xsd_read,
 	.mmap = xsd_kva_mmap,
 };

@@ -4,8 +4,9 @@
  * data.  A profile is one table (sim/dev/profiles.c): for every device it
  * says what each operation does on a restricted handle, how the restrict
  * ioctl itself validates and repeats, and what an unknown ioctl answers.
- * The devices' audits read nothing else, so adding a profile is adding a
- * table.
+ * The devices' audits read nothing else.  Profiles are named in one list,
+ * <xensim/profile-list.h>; a derived profile's table states only where it
+ * departs from its base's (sim/dev/profiles.c resolves them).
  */
 #ifndef XENSIM_PROFILE_H
 #define XENSIM_PROFILE_H
@@ -130,9 +131,12 @@ struct xsim_dev_policy {
 };
 
 struct xsim_profile {
+	/* From the list (<xensim/profile-list.h>), filled when resolved. */
 	const char *name;
 	const char *summary;
 	const char *mirrors;		/* the source it follows */
+	const char *base;		/* the profile it departs from, or NULL */
+	char code;			/* stable one-byte identifier (fuzz inputs) */
 	/* Handles opened from a domU are born restricted (XSA-482). */
 	bool born_restricted_in_domu;
 	struct xsim_dev_policy dev[XSIM_NR_DEVS];
@@ -150,6 +154,8 @@ struct xsim_restrict_state {
 #define XSIM_NO_TARGET	0xFFFFFFFFu
 
 const struct xsim_profile *xsim_profile_find(const char *name);
+/* The profile whose stable identifier is code, or NULL. */
+const struct xsim_profile *xsim_profile_by_code(int code);
 /* NULL-terminated list of all profiles, in documentation order. */
 const struct xsim_profile *const *xsim_profiles(void);
 enum xsim_dev_kind xsim_op_dev(enum xsim_op op);

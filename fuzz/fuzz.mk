@@ -55,7 +55,7 @@ endef
 
 # Coverage feedback where the audits are (sim/dev, the harness); the
 # machine behind them runs uninstrumented, which keeps libFuzzer's
-# per-input bookkeeping small (see the figures in the README).
+# per-input bookkeeping small (see docs/figures.md).
 # The harness (fuzz/src) is not instrumented either: its branches are
 # the builders' choices, which the device code's coverage already shows,
 # and every instrumented edge costs libFuzzer time on every input.
@@ -134,14 +134,15 @@ endif
 bench:: $(FUZZ_BINS) $(FUZZ_NOSAN_BINS)
 	$(Q)BUILD=$(BUILD) sh scripts/xrc fuzz --figures
 
-# ---- the seed generator: a plain libc program, none of the sim, so it
-# builds with the host compiler and no sanitizer.  It writes relative to
-# its argument; make runs it from the top of the tree.
+# ---- the seed generator: a host program, no sanitizer.  It takes the
+# profiles (names, stable codes, devices) from the sim's library.  It
+# writes relative to its argument; make runs it from the top of the tree.
 FUZZ_MKSEEDS := $(BUILD)/bin/fuzz-mkseeds
-$(FUZZ_MKSEEDS): fuzz/tools/mkseeds.c
+$(FUZZ_MKSEEDS): fuzz/tools/mkseeds.c $(BUILD)/lib/libxensim.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $^ \
+		$(THREAD_LIBS)
 
 # Built with everything, so that it keeps compiling as the encoding moves.
 all: $(FUZZ_MKSEEDS)

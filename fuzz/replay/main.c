@@ -7,16 +7,28 @@
  *   fuzz-replay-TARGET [options] PATH...   (a PATH may be a directory)
  *
  *   --all-profiles    run each file under every profile (default: the
- *                     profile its first byte or XRC_FUZZ_PROFILE picks)
+ *                     profile its first byte names, by the profile's
+ *                     stable code, or XRC_FUZZ_PROFILE)
  *   --verify-reset    compare the whole world with its snapshot after
  *                     every input (XRC_FUZZ_VERIFY_RESET=1)
  *   --expect-finding  each file must make the target report a finding
  *                     (a self-test of the oracles: planted defects, the
  *                     lax port); each runs in a child process
  *   --trace           print each input's program as it ran
+ *   --describe        say what each input did on its TAP line: the
+ *                     profile it ran under, how many operations (calls)
+ *                     it ran, how many steps they took and a digest of
+ *                     the steps with their results and reference verdicts
+ *                     (profile=NAME ops=N steps=S result=HEX), so that
+ *                     two builds or two spellings of the corpus can be
+ *                     compared with diff(1)
  *   --bench SECONDS   no TAP: run the files round and round for that long
  *                     and print inputs per second (the harness's own cost,
  *                     without libFuzzer)
+ *
+ * A file whose byte 0 is no profile's code is "not ok" in every mode but
+ * --bench: the target rejects it unless the profile is fixed, so it is a
+ * stale or damaged input, not a test.
  *
  * Exit: 0 when every file behaved, 1 otherwise; a finding outside
  * --expect-finding aborts with its report, as under libFuzzer.
@@ -44,6 +56,7 @@ static unsigned nfiles;
 static unsigned tap_n;
 static int failed;
 static bool trace;
+static bool describe;
 
 static int by_name(const void *a, const void *b)
 {
@@ -110,13 +123,91 @@ static size_t load(const char *path, uint8_t *buf)
 	return n;
 }
 
+/* FNV-1a, 64 bits. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--) {
+		h ^= *b++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+	return fnv(h, &v, sizeof(v));
+}
+
+/* The recorded steps of the last input, with their results, as a number. */
+static uint64_t trace_digest(void)
+{
+	uint64_t h = fnv_str(0xcbf29ce484222325ull, fz_trace.target);
+	unsigned i;
+
+	for (i = 0; i < fz_trace.nsteps; i++) {
+		const struct fz_step *s = &fz_trace.step[i];
+
+		h = fnv_str(h, s->what);
+		h = fnv_str(h, s->name);
+		h = fnv_u64(h, (uint64_t)(int64_t)s->fd);
+		h = fnv_u64(h, (uint64_t)(int64_t)s->handle);
+		h = fnv_u64(h, s->cmd);
+		h = fnv_u64(h, s->arg);
+		h = fnv_u64(h, s->target);
+		h = fnv_u64(h, (uint64_t)(int64_t)s->result);
+		h = fnv_u64(h, (uint64_t)(int64_t)s->expected);
+	}
+	return h;
+}
+
+/*
+ * A stored input names its profile by byte 0 (a profile's stable code),
+ * even where the run fixes one (--all-profiles, XRC_FUZZ_PROFILE): NULL
+ * if it does, else why not.  Without a fixed profile the target rejects
+ * such an input, and libFuzzer would drop it from a seed corpus.
+ */
+static const char *unnamed(const uint8_t *data, size_t n)
+{
+	static char why[96];
+
+	if (!n)
+		return "empty: no profile byte";
+	if (fz_profile_by_code(data[0]) >= 0)
+		return NULL;
+	snprintf(why, sizeof(why), "byte 0 (0x%02x) is no profile's code "
+		 "(<xensim/profile-list.h>)", data[0]);
+	return why;
+}
+
 static void run(const char *path, const uint8_t *data, size_t n,
 		const char *profile)
 {
-	LLVMFuzzerTestOneInput(data, n);
-	printf("ok %u - %s%s%s\n", ++tap_n, path, profile ? " profile=" : "",
-	       profile ? profile : "");
-	if (trace)
+	const char *bad = unnamed(data, n);
+	int rc = LLVMFuzzerTestOneInput(data, n);
+
+	printf("%s %u - %s", bad || rc ? "not ok" : "ok", ++tap_n, path);
+	if (rc)
+		printf(": rejected");
+	else if (describe)
+		printf(": profile=%s ops=%u steps=%u result=%016llx",
+		       fz_trace.profile ? fz_trace.profile : "?",
+		       fz_trace.nops, fz_trace.nsteps,
+		       (unsigned long long)trace_digest());
+	else if (profile)
+		printf(" profile=%s", profile);
+	if (bad || rc)
+		printf(" (%s)", bad ? bad : "the target rejected it");
+	putchar('\n');
+	if (bad || rc)
+		failed = 1;
+	if (trace && !rc)
 		fz_print_trace(stdout);
 	fflush(stdout);
 }
@@ -129,8 +220,14 @@ static void expect_finding(const char *path, const uint8_t *data, size_t n)
 	int pipefd[2], status;
 	ssize_t r;
 	pid_t pid;
+	const char *bad = unnamed(data, n);
 	char *line;
 
+	if (bad) {
+		printf("not ok %u - %s: rejected (%s)\n", ++tap_n, path, bad);
+		failed = 1;
+		return;
+	}
 	fflush(stdout);
 	if (pipe(pipefd)) {
 		perror("replay: pipe");
@@ -234,12 +331,14 @@ int main(int argc, char **argv)
 			expect = true;
 		else if (!strcmp(argv[a], "--trace"))
 			trace = true;
+		else if (!strcmp(argv[a], "--describe"))
+			describe = true;
 		else if (!strcmp(argv[a], "--bench") && a + 1 < argc)
 			bench_seconds = atof(argv[++a]);
 		else if (argv[a][0] == '-' && argv[a][1]) {
 			fprintf(stderr, "usage: %s [--all-profiles] "
 				"[--verify-reset] [--expect-finding] [--trace] "
-				"[--bench S] "
+				"[--describe] [--bench S] "
 				"PATH...\n",
 				argv[0]);
 			return 2;

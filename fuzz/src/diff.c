@@ -5,7 +5,11 @@
  * the port under test and by the reference on the same argument bytes.
  * No world: both sides are pure functions of (state, arguments).
  *
- *   byte 0   profile (unless XRC_FUZZ_PROFILE; default: the port's claim)
+ *   byte 0   a profile's stable code, as in every target ('p' proposed,
+ *            'l' linux, ...: <xensim/profile-list.h>); a byte that is no
+ *            profile's code rejects the input unless XRC_FUZZ_PROFILE is
+ *            set.  The calls are decided under the profile the port
+ *            claims (a port follows one), or XRC_FUZZ_PROFILE's
  *   byte 1   device
  *   byte 2   caller domain (mostly dom0)
  *   then     calls
@@ -43,8 +47,8 @@ static bool agree(int ref, const struct fz_ref *r, int port)
 	       (!ref && r->device_fails && port < 0);
 }
 
-void fz_run_diff(const struct xrc_port *port, const uint8_t *data,
-		 size_t size)
+int fz_run_diff(const struct xrc_port *port, const uint8_t *data,
+		size_t size)
 {
 	static char target[XSIM_NR_DEVS][64];
 	static int claim = -1;
@@ -62,7 +66,9 @@ void fz_run_diff(const struct xrc_port *port, const uint8_t *data,
 			XRC_PORT_ABI);
 		exit(2);
 	}
-	(void)fz_u8(&in);	/* the profile byte: the port's claim rules */
+	/* The profile byte must name one; the port's claim rules. */
+	if (fz_pick_profile(fz_u8(&in)) < 0)
+		return -1;
 	/* XRC_FUZZ_PROFILE overrides the port's claim. */
 	if (claim < 0)
 		claim = (int)port_profile(port);
@@ -71,15 +77,15 @@ void fz_run_diff(const struct xrc_port *port, const uint8_t *data,
 	dev = (enum xsim_dev_kind)(fz_u8(&in) % XSIM_NR_DEVS);
 	who = fz_u8(&in);
 	caller = who < 0xC0 ? 0 : (uint16_t)(1 + who % 3);
-	if (!p->dev[dev].present)
-		return;
-
 	if (!target[dev][0])
 		snprintf(target[dev], sizeof(target[dev]), "diff:%s/%s",
 			 port->name, xsim_dev_name(dev));
 	fz_trace.target = target[dev];
 	fz_trace.profile = p->name;
+	fz_trace.nops = 0;
 	fz_trace.nsteps = 0;
+	if (!p->dev[dev].present)
+		return 0;
 	fz_arena_clear(&arena);
 
 	fz_ref_open(p, (enum xrc_port_dev)dev, caller, &rs);
@@ -149,4 +155,6 @@ void fz_run_diff(const struct xrc_port *port, const uint8_t *data,
 				ps.restricted ? "restricted to" :
 				"unrestricted", ps.domid);
 	}
+	fz_trace.nops = ops;
+	return 0;
 }

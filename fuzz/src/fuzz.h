@@ -189,8 +189,15 @@ bool fz_pre_allows(uint32_t pre, long err);
 
 /* Profiles in index order (xsim_profiles()). */
 unsigned fz_nr_profiles(void);
-/* The profile for this input: XRC_FUZZ_PROFILE if set, else chosen by b. */
-unsigned fz_pick_profile(uint8_t b);
+/* The index of the profile whose stable code is b, or -1. */
+int fz_profile_by_code(uint8_t b);
+/*
+ * The profile for an input whose byte 0 is b: the one XRC_FUZZ_PROFILE or
+ * fz_force_profile fixes, else the one whose stable code is b
+ * (<xensim/profile-list.h>), else -1: the input names no profile and the
+ * target rejects it.
+ */
+int fz_pick_profile(uint8_t b);
 const struct xsim_profile *fz_profile(unsigned i);
 /* From now on every input runs under profile i (the replay's loop). */
 void fz_force_profile(unsigned i);
@@ -211,11 +218,15 @@ bool fz_verify_reset(void);
 
 /* ---- program.c ---- */
 
-/* Run one input as a program on device dev; aborts on a finding. */
-void fz_run_device(enum xsim_dev_kind dev, const uint8_t *data, size_t size);
-/* Run one input as a call sequence on the port and the reference. */
-void fz_run_diff(const struct xrc_port *port, const uint8_t *data,
-		 size_t size);
+/*
+ * Run one input as a program on device dev; aborts on a finding.  0, or
+ * -1 when the input names no profile (nothing ran: the target returns it
+ * to libFuzzer, which then keeps the input out of the corpus).
+ */
+int fz_run_device(enum xsim_dev_kind dev, const uint8_t *data, size_t size);
+/* Run one input as a call sequence on the port and the reference; ditto. */
+int fz_run_diff(const struct xrc_port *port, const uint8_t *data,
+		size_t size);
 
 /* ---- oracle.c: findings ---- */
 
@@ -235,6 +246,7 @@ struct fz_step {
 struct fz_trace {
 	const char *target;	/* device or "diff:NAME" */
 	const char *profile;
+	unsigned nops;		/* operations (calls) the input ran */
 	unsigned nsteps;
 	struct fz_step step[128];	/* fork and exit record one per fd */
 };

@@ -3,7 +3,10 @@
  * The interpreter: an input is a short program of operations on one
  * device of the model, called in-process (no transport):
  *
- *   byte 0        the profile (unless XRC_FUZZ_PROFILE fixes it)
+ *   byte 0        the profile, by its stable code ('p' proposed, 'l'
+ *                 linux, ...: <xensim/profile-list.h>), unless
+ *                 XRC_FUZZ_PROFILE fixes it; a byte that is no profile's
+ *                 code rejects the input (nothing runs)
  *   then ops      open (as dom0 or a domU), dup, fork (the child shares
  *                 every open file description), exit of the child,
  *                 close, restrict, ioctl with structured arguments,
@@ -870,14 +873,18 @@ static void teardown(struct prog *g)
 			do_close(g, (int)i);
 }
 
-void fz_run_device(enum xsim_dev_kind dev, const uint8_t *data, size_t size)
+int fz_run_device(enum xsim_dev_kind dev, const uint8_t *data, size_t size)
 {
 	struct prog *g = &prog;
 	unsigned i, ops;
+	int prof;
 
 	g->dev = dev;
 	g->in = (struct fz_in){ .p = data, .n = size };
-	g->prof = fz_pick_profile(fz_u8(&g->in));
+	prof = fz_pick_profile(fz_u8(&g->in));
+	if (prof < 0)
+		return -1;
+	g->prof = (unsigned)prof;
 	g->p = fz_profile(g->prof);
 	g->w = fz_world(g->prof);
 	g->a = &arena;
@@ -897,11 +904,14 @@ void fz_run_device(enum xsim_dev_kind dev, const uint8_t *data, size_t size)
 	g->all_dirty = false;
 	fz_trace.target = xsim_dev_name(dev);
 	fz_trace.profile = g->p->name;
+	fz_trace.nops = 0;
 	fz_trace.nsteps = 0;
 
 	for (ops = 0; ops < FZ_MAX_OPS && !fz_done(&g->in); ops++)
 		step(g);
+	fz_trace.nops = ops;
 	teardown(g);
 	fz_step("reset", -1, -1);
 	fz_world_reset(g->prof, g->dirty, g->ndirty, g->all_dirty);
+	return 0;
 }

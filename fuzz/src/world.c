@@ -19,7 +19,6 @@
 
 #include "fuzz.h"
 
-#define NR_PROFILES_MAX	8u
 #define GUEST_PAGES	4u
 #define FIRST_GREF	8u
 
@@ -28,17 +27,20 @@ struct fz_world {
 	struct xsim_snapshot *snap;
 };
 
-static struct fz_world worlds[NR_PROFILES_MAX];
+static struct fz_world *worlds;	/* one per profile, made on first use */
 static int forced = -2;		/* -2: not looked up; -1: none */
 static int verify = -1;
+/* By stable code: 1 + the profile's index, 0 for no profile. */
+static uint16_t code_index[256];
+static bool codes_indexed;
 
 unsigned fz_nr_profiles(void)
 {
-	const struct xsim_profile *const *p = xsim_profiles();
-	unsigned n = 0;
+	static unsigned n;
 
-	while (p[n] && n < NR_PROFILES_MAX)
-		n++;
+	if (!n)
+		while (xsim_profiles()[n])
+			n++;
 	return n;
 }
 
@@ -78,11 +80,30 @@ int fz_forced_profile(void)
 	return forced;
 }
 
-unsigned fz_pick_profile(uint8_t b)
+/*
+ * A table made once from the list, so that deciding an input's profile
+ * runs none of the sim's (instrumented) code: an input rejected here
+ * shows libFuzzer no coverage at all, so that it never enters a corpus
+ * even where libFuzzer ignores the target's -1 (LLVM 14 does).
+ */
+int fz_profile_by_code(uint8_t b)
+{
+	unsigned i;
+
+	if (!codes_indexed) {
+		for (i = 0; i < fz_nr_profiles(); i++)
+			code_index[(unsigned char)fz_profile(i)->code] =
+				(uint16_t)(i + 1);
+		codes_indexed = true;
+	}
+	return (int)code_index[b] - 1;
+}
+
+int fz_pick_profile(uint8_t b)
 {
 	if (forced == -2)
 		pick_forced();
-	return forced >= 0 ? (unsigned)forced : b % fz_nr_profiles();
+	return forced >= 0 ? forced : fz_profile_by_code(b);
 }
 
 bool fz_verify_reset(void)
@@ -145,7 +166,6 @@ static void populate(struct xsim_world *w)
 
 struct xsim_world *fz_world(unsigned i)
 {
-	struct fz_world *fw = &worlds[i];
 	struct xsim_world_config cfg = {
 		.profile = fz_profile(i)->name,
 		.nr_pages = 128,
@@ -153,8 +173,12 @@ struct xsim_world *fz_world(unsigned i)
 		.effect_log_entries = 4096,
 		.empty = true,
 	};
+	struct fz_world *fw;
 	int rc;
 
+	if (!worlds && !(worlds = calloc(fz_nr_profiles(), sizeof(*worlds))))
+		die("one world per profile", -ENOMEM);
+	fw = &worlds[i];
 	if (fw->w)
 		return fw->w;
 	rc = xsim_world_create(&cfg, &fw->w);

@@ -10,6 +10,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_run_diff(&xrc_port, data, size);
-	return 0;
+	return fz_run_diff(&xrc_port, data, size);
 }

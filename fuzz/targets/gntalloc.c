@@ -9,6 +9,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_run_device(XSIM_DEV_GNTALLOC, data, size);
-	return 0;
+	return fz_run_device(XSIM_DEV_GNTALLOC, data, size);
 }

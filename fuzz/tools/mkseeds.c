@@ -22,7 +22,12 @@
  * each profile: a start the fuzzer mutates from.  None may trip a planted
  * defect, or the self-test (which starts from nothing) would prove less.
  *
- * libc only: it must build before, and without, the simulator.
+ * Byte 0 of every input is its profile's stable code (p->code, from
+ * <xensim/profile-list.h>).  The profiles come from the sim's list
+ * (xsim_profiles(): name, code, base, which devices each has), so adding
+ * a profile adds its seeds without an edit here; a profile is named only
+ * where a seed is about that profile's behaviour.  That is the one thing
+ * this program takes from the sim (it links build/lib/libxensim.a).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -32,12 +37,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#include <xensim/profile.h>
 
-/* Index = the profile byte (program.c and diff.c take it modulo 5). */
-static const char *const profiles[] = {
-	"proposed", "linux", "linux-xsa482", "freebsd", "netbsd",
-};
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
  * fz_domid's table (input.c): a selector byte below 0xF0 picks entry
@@ -144,19 +146,53 @@ static void append(struct buf *b, const struct buf *body)
 	put(b, body->data, body->len);
 }
 
+/* ---- the profiles ---- */
+
+/* The profile called name (one a seed is about). */
+static const struct xsim_profile *find_profile(const char *name)
+{
+	const struct xsim_profile *p = xsim_profile_find(name);
+
+	if (!p)
+		bug("no such profile");
+	return p;
+}
+
+/*
+ * Whether p gets its own copy of the per-profile seeds of a device it
+ * has: a derived profile only where its table for the device departs
+ * from its base's (linux-xsa482's grant devices are linux's: the same
+ * seeds would only repeat linux's under another byte 0).  A derived
+ * profile's table is its base's, copied whole, with its departures
+ * written over it (sim/dev/profiles.c), so equal bytes mean no
+ * departure; unequal padding could only add seeds, never lose one.
+ */
+static bool own_seeds(const struct xsim_profile *p, enum xsim_dev_kind dev)
+{
+	const struct xsim_profile *base;
+
+	if (!p->dev[dev].present)
+		return false;
+	if (!p->base)
+		return true;
+	base = find_profile(p->base);
+	return memcmp(&p->dev[dev], &base->dev[dev], sizeof(p->dev[dev])) != 0;
+}
+
 /* ---- the program builder: one helper per operation of program.c ---- */
 
-static struct buf prog(const char *profile)
+/* Byte 0: the profile's stable code. */
+static struct buf prog_for(const struct xsim_profile *p)
 {
 	struct buf b = { .len = 0 };
-	unsigned i;
 
-	for (i = 0; i < ARRAY_SIZE(profiles); i++)
-		if (!strcmp(profiles[i], profile)) {
-			u8(&b, i);
-			return b;
-		}
-	bug("unknown profile");
+	u8(&b, (unsigned char)p->code);
+	return b;
+}
+
+static struct buf prog(const char *name)
+{
+	return prog_for(find_profile(name));
 }
 
 /* Open as dom0: any "who" byte below 0xC0. */
@@ -515,17 +551,20 @@ static struct buf ga_notify(void)
 
 /*
  * ---- the differential input (diff.c) ----
- * Three header bytes (profile, device, caller), then calls, each a kind
- * byte: 0 restrict, 1-2 a structured ioctl, 3 a raw one.
+ * Three header bytes (profile code, device, caller), then calls, each a
+ * kind byte: 0 restrict, 1-2 a structured ioctl, 3 a raw one.  The
+ * profile byte must be a profile's code, but the calls are decided under
+ * the profile the port claims (or XRC_FUZZ_PROFILE's): it names the
+ * profile the input is about.
  */
 
 enum { DEV_PRIVCMD, DEV_EVTCHN, DEV_GNTDEV, DEV_GNTALLOC };
 
-static struct buf diff(unsigned profile, unsigned dev, unsigned who)
+static struct buf diff(const char *name, unsigned dev, unsigned who)
 {
-	struct buf b = { .len = 0 };
+	struct buf b = prog(name);
 
-	BYTES(&b, profile, dev, who);
+	BYTES(&b, dev, who);
 	return b;
 }
 
@@ -637,37 +676,39 @@ static void privcmd_seeds(const char *root)
 	static const uint8_t gfns01[] = { 0, 1 };
 	static const uint8_t tcgets_arg[8], nr8_arg[32];
 	struct out o = out_dir(root, "fuzz/corpus/privcmd");
+	const struct xsim_profile *const *pp;
 	struct buf s;
-	unsigned i;
 
-	/* The restrict paths of every profile. */
-	for (i = 0; i < ARRAY_SIZE(profiles); i++) {
-		const char *p = profiles[i];
+	/* The restrict paths of every profile (with the device). */
+	for (pp = xsim_profiles(); *pp; pp++) {
+		const struct xsim_profile *p = *pp;
 
-		s = prog(p);
+		if (!p->dev[XSIM_DEV_PRIVCMD].present)
+			continue;
+		s = prog_for(p);
 		op_open(&s);
 		op_restrict(&s, 0, 1);
 		op_ioctl(&s, 0, pc_dm_op(1));
 		op_ioctl(&s, 0, pc_dm_op(2));
-		emit_for(&o, "restrict-dm-op", p, &s);
+		emit_for(&o, "restrict-dm-op", p->name, &s);
 
-		s = prog(p);
+		s = prog_for(p);
 		op_open(&s);
 		op_mmap(&s, 0, 2, 0, true);
 		op_restrict(&s, 0, 1);
 		op_ioctl(&s, 0, pc_mmapbatch(2, 1, gfns01, 2));
 		op_ioctl(&s, 0, pc_mmapbatch(2, 2, gfns01, 2));
 		op_ioctl(&s, 0, pc_mmapbatch(1, 1, gfns01, 2));
-		emit_for(&o, "restrict-mmapbatch", p, &s);
+		emit_for(&o, "restrict-mmapbatch", p->name, &s);
 
-		s = prog(p);
+		s = prog_for(p);
 		op_open(&s);
 		op_ioctl(&s, 0, pc_hypercall_version(0));
 		op_restrict(&s, 0, 2);
 		op_ioctl(&s, 0, pc_hypercall_version(1));
 		op_ioctl(&s, 0, pc_hypercall_dm_op(2));
 		op_ioctl(&s, 0, pc_hypercall_dm_op(3));
-		emit_for(&o, "hypercalls", p, &s);
+		emit_for(&o, "hypercalls", p->name, &s);
 	}
 
 	/* fd 1 dups fd 0, fds 2-3 are the child's: one handle behind all. */
@@ -744,13 +785,16 @@ static void evtchn_seeds(const char *root)
 {
 	static const uint8_t port2[] = { 2, 0, 0, 0 };	/* u32 port 2 */
 	struct out o = out_dir(root, "fuzz/corpus/evtchn");
+	const struct xsim_profile *const *pp;
 	struct buf s;
-	unsigned i;
 
-	for (i = 0; i < ARRAY_SIZE(profiles); i++) {
-		const char *p = profiles[i];
+	/* Every profile with the device, derived ones included. */
+	for (pp = xsim_profiles(); *pp; pp++) {
+		const struct xsim_profile *p = *pp;
 
-		s = prog(p);
+		if (!p->dev[XSIM_DEV_EVTCHN].present)
+			continue;
+		s = prog_for(p);
 		op_open(&s);
 		op_ioctl(&s, 0, ev_bind_unbound(2));
 		op_restrict(&s, 0, 1);
@@ -759,7 +803,7 @@ static void evtchn_seeds(const char *root)
 		op_ioctl(&s, 0, ev_bind_unbound(2));
 		op_ioctl(&s, 0, ev_notify());
 		op_ioctl(&s, 0, ev_bind_virq(0));
-		emit_for(&o, "bind-restrict", p, &s);
+		emit_for(&o, "bind-restrict", p->name, &s);
 	}
 
 	/* The read/write side: an event from guest 1, then unmask it. */
@@ -809,10 +853,6 @@ static void evtchn_seeds(const char *root)
 
 static void gntdev_seeds(const char *root)
 {
-	/* netbsd has no gntdev; linux-xsa482's is linux's. */
-	static const char *const gntdev_profiles[] = {
-		"proposed", "linux", "freebsd",
-	};
 	static const struct grant d1_8_9[] = { { 1, 8 }, { 1, 9 } };
 	static const struct grant d1_10[] = { { 1, 10 } };
 	static const struct grant d2_8[] = { { 2, 8 } };
@@ -820,13 +860,16 @@ static void gntdev_seeds(const char *root)
 	static const struct grant d2_8_9[] = { { 2, 8 }, { 2, 9 } };
 	static const struct grant d3_11[] = { { 3, 11 } };	/* read-only */
 	struct out o = out_dir(root, "fuzz/corpus/gntdev");
+	const struct xsim_profile *const *pp;
 	struct buf s;
-	unsigned i;
 
-	for (i = 0; i < ARRAY_SIZE(gntdev_profiles); i++) {
-		const char *p = gntdev_profiles[i];
+	/* netbsd has no gntdev; linux-xsa482's is linux's (own_seeds). */
+	for (pp = xsim_profiles(); *pp; pp++) {
+		const struct xsim_profile *p = *pp;
 
-		s = prog(p);
+		if (!own_seeds(p, XSIM_DEV_GNTDEV))
+			continue;
+		s = prog_for(p);
 		op_open(&s);
 		op_ioctl(&s, 0, gd_map(d1_8_9, ARRAY_SIZE(d1_8_9)));
 		op_restrict(&s, 0, 1);
@@ -835,15 +878,15 @@ static void gntdev_seeds(const char *root)
 		op_mmap(&s, 0, 2, 0, true);
 		op_mmap(&s, 0, 1, 1, true);
 		op_munmap(&s, 0, true);
-		emit_for(&o, "map-restrict", p, &s);
+		emit_for(&o, "map-restrict", p->name, &s);
 
-		s = prog(p);
+		s = prog_for(p);
 		op_open(&s);
 		op_restrict(&s, 0, 2);
 		op_ioctl(&s, 0, gd_copy(2, 8, false));
 		op_ioctl(&s, 0, gd_copy(2, 9, true));
 		op_ioctl(&s, 0, gd_copy(1, 8, false));
-		emit_for(&o, "copy", p, &s);
+		emit_for(&o, "copy", p->name, &s);
 	}
 
 	s = prog("proposed");
@@ -876,16 +919,20 @@ static void gntdev_seeds(const char *root)
 
 static void gntalloc_seeds(const char *root)
 {
-	/* freebsd and netbsd have none; linux-xsa482's is linux's. */
-	static const char *const gntalloc_profiles[] = { "proposed", "linux" };
 	struct out o = out_dir(root, "fuzz/corpus/gntalloc");
+	const struct xsim_profile *const *pp;
 	struct buf s;
-	unsigned i;
 
-	for (i = 0; i < ARRAY_SIZE(gntalloc_profiles); i++) {
-		const char *p = gntalloc_profiles[i];
+	/*
+	 * freebsd and netbsd have none; linux-xsa482's is linux's
+	 * (own_seeds).
+	 */
+	for (pp = xsim_profiles(); *pp; pp++) {
+		const struct xsim_profile *p = *pp;
 
-		s = prog(p);
+		if (!own_seeds(p, XSIM_DEV_GNTALLOC))
+			continue;
+		s = prog_for(p);
 		op_open(&s);
 		op_ioctl(&s, 0, ga_alloc(1, 2, true));
 		op_restrict(&s, 0, 2);
@@ -894,7 +941,7 @@ static void gntalloc_seeds(const char *root)
 		op_mmap(&s, 0, 1, 0, true);
 		op_ioctl(&s, 0, ga_dealloc());
 		op_munmap(&s, 0, true);
-		emit_for(&o, "alloc-restrict", p, &s);
+		emit_for(&o, "alloc-restrict", p->name, &s);
 	}
 
 	s = prog("proposed");
@@ -930,33 +977,36 @@ static void diff_seeds(const char *root)
 	struct out o = out_dir(root, "fuzz/corpus/diff");
 	struct buf s;
 
-	/* Profile byte 0 everywhere: the port's claim decides. */
-	s = diff(0, DEV_PRIVCMD, 0);
+	/* "proposed", which both ports claim. */
+	s = diff("proposed", DEV_PRIVCMD, 0);
 	diff_restrict(&s, 1);
 	diff_ioctl(&s, pc_dm_op(2));
 	diff_ioctl(&s, pc_mmapbatch(2, 2, gfn0, 1));
 	diff_ioctl(&s, pc_hypercall_dm_op(2));
 	emit(&o, "privcmd", &s);
 
-	s = diff(0, DEV_EVTCHN, 0);
+	s = diff("proposed", DEV_EVTCHN, 0);
 	diff_restrict(&s, 2);
 	diff_ioctl(&s, ev_bind_interdomain(3, 1));
 	diff_ioctl(&s, ev_bind_virq(1));
 	emit(&o, "evtchn", &s);
 
-	s = diff(0, DEV_GNTDEV, 0);
+	s = diff("proposed", DEV_GNTDEV, 0);
 	diff_restrict(&s, 1);
 	diff_ioctl(&s, gd_map(d1_8_d2_9, ARRAY_SIZE(d1_8_d2_9)));
 	diff_ioctl(&s, gd_copy(3, 8, false));
 	emit(&o, "gntdev", &s);
 
-	s = diff(0, DEV_GNTALLOC, 0);
+	s = diff("proposed", DEV_GNTALLOC, 0);
 	diff_restrict(&s, 3);
 	diff_ioctl(&s, ga_alloc(1, 1, true));
 	emit(&o, "gntalloc", &s);
 
-	/* Caller byte 0xC1: guest 1 + 0xC1 % 3 = 2. */
-	s = diff(2, DEV_PRIVCMD, 0xC1);
+	/*
+	 * Caller byte 0xC1: guest 1 + 0xC1 % 3 = 2.  About linux-xsa482,
+	 * where that handle is born restricted.
+	 */
+	s = diff("linux-xsa482", DEV_PRIVCMD, 0xC1);
 	diff_ioctl(&s, pc_dm_op(2));
 	emit(&o, "domu-privcmd", &s);
 }
@@ -1010,17 +1060,17 @@ static void lax_inputs(const char *root)
 	struct buf s;
 
 	/* Domid 0x101 equals 1 only in its low byte. */
-	s = diff(0, DEV_PRIVCMD, 0);
+	s = diff("proposed", DEV_PRIVCMD, 0);
 	diff_restrict(&s, 1);
 	diff_ioctl(&s, pc_dm_op(0x101));
 	emit(&o, "dm-op-low-byte", &s);
 
-	s = diff(0, DEV_PRIVCMD, 0);
+	s = diff("proposed", DEV_PRIVCMD, 0);
 	diff_restrict(&s, 1);
 	diff_ioctl(&s, pc_mmapbatch(1, 1, gfn0, 1));
 	emit(&o, "mmapbatch-v1-not-refused", &s);
 
-	s = diff(0, DEV_EVTCHN, 0);
+	s = diff("proposed", DEV_EVTCHN, 0);
 	diff_restrict(&s, 1);
 	diff_ioctl(&s, ev_bind_unbound(2));
 	emit(&o, "unbound-not-audited", &s);

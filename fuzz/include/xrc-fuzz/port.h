@@ -85,8 +85,9 @@ struct xrc_port {
 	const char *name;	/* for reports */
 	/*
 	 * The reference profile the port claims to follow (a name from
-	 * `xrc profiles`: proposed, linux, linux-xsa482, freebsd, netbsd).
-	 * XRC_FUZZ_PROFILE in the environment overrides it.
+	 * `xrc profiles`, e.g. "proposed").  XRC_FUZZ_PROFILE in the
+	 * environment overrides it.  The inputs' profile byte does not:
+	 * a port follows one profile.
 	 */
 	const char *profile;
 	/*

@@ -6,7 +6,15 @@
  * It links no simulator code: under LD_PRELOAD of libxensim-preload.so it
  * tests the simulator; on a real dom0 it would test the kernel.
  *
- * Every check carries one expected outcome per column (see enum abi_col);
+ * Names: every check is named abi.<device>.<what>.  The abi.* names
+ * belong to this self-check of the sim and are never the conformance
+ * catalogue's assertion IDs, even where the rest reads alike: one ID must
+ * never carry two expectations, and these are not the catalogue's (a
+ * column here is a profile or a caller, UNCHECKED means "not checked in
+ * this column" where the catalogue's NA means "must SKIP").  report.c
+ * fails any line whose name is outside abi.*.
+ *
+ * Every check carries one expected outcome per column (struct expect);
  * sources for the values are cited next to each group of checks.
  */
 #ifndef XSIM_ABI_H
@@ -19,10 +27,9 @@
 #include <xensim/uapi.h>
 
 /*
- * The columns of every expectation, in this order.  linux-xsa482 with a
- * dom0 caller behaves as linux (the fix only changes privcmd in a domU),
- * so it reads the linux column; with XENSIM_CALLER_DOMID=1 it reads its
- * own.
+ * The columns of every expectation.  linux-xsa482 with a dom0 caller
+ * behaves as linux (the fix only changes privcmd in a domU), so it reads
+ * the linux column; with XENSIM_CALLER_DOMID=1 it reads xsa482_domu.
  */
 enum abi_col {
 	COL_PROPOSED,
@@ -38,17 +45,43 @@ enum abi_col {
  * They are far below any -errno.
  */
 /* Any value > 0: a port number the kernel picked. */
-#define ANY_POS	(-100000L)
-#define NA	(-100001L)	/* not checked in this column */
+#define ANY_POS		(-100000L)
+#define UNCHECKED	(-100001L)	/* not checked in this column */
 
+/* GNU C (not -std=c11) predefines `linux`; here it is a column. */
+#undef linux
+
+/* One outcome per column, named: see EXPECT. */
 struct expect {
-	long v[NR_COLS];
+	long proposed;
+	long linux;
+	long xsa482_domu;	/* linux-xsa482, caller domU 1 */
+	long freebsd;
+	long netbsd;
 };
 
-/* Columns in enum order: proposed, linux, xsa482 domU, freebsd, netbsd. */
-#define EXPECT(p, l, x, f, n) \
-	((struct expect){ { (p), (l), (x), (f), (n) } })
-#define ALL(v)			EXPECT((v), (v), (v), (v), (v))
+/*
+ * EXPECT(.proposed = 0, .linux = -EPERM, .xsa482_domu = -EPERM,
+ *        .freebsd = 0, .netbsd = UNCHECKED)
+ *
+ * Every column is written, by name, or the build fails: the macro takes
+ * exactly five arguments, none of them empty (the static assertion), and
+ * -Wextra -Werror refuses a column written twice (-Woverride-init; clang:
+ * -Winitializer-overrides), so five distinct columns are all the columns.
+ * A column with nothing to check says UNCHECKED.
+ */
+#define EXPECT(c1, c2, c3, c4, c5)					\
+	((void)sizeof(struct {						\
+		_Static_assert(sizeof(#c1) > 1 && sizeof(#c2) > 1 &&	\
+			       sizeof(#c3) > 1 && sizeof(#c4) > 1 &&	\
+			       sizeof(#c5) > 1,				\
+			       "EXPECT: write every column by name: .proposed " \
+			       ".linux .xsa482_domu .freebsd .netbsd");	\
+		char c;							\
+	}), (struct expect){ c1, c2, c3, c4, c5 })
+#define ALL(v)								\
+	EXPECT(.proposed = (v), .linux = (v), .xsa482_domu = (v),	\
+	       .freebsd = (v), .netbsd = (v))
 
 /*
  * The default world (sim/machine/worldfile.c): guests 1 and 2 are HVM, 3
@@ -79,7 +112,7 @@ extern const char *abi_profile;
 /*
  * Compare got (a result >= 0 or -errno) with this run's column of e and
  * print one TAP line.  Returns got, so a check can feed the next step.
- * Prints nothing for NA.
+ * Prints nothing for UNCHECKED.
  */
 long check(const char *name, struct expect e, long got);
 /* A check that is not an errno: ok iff cond; detail says what was seen. */
@@ -90,6 +123,8 @@ void skip(const char *name, const char *why);
 /* A diagnostic line ("# ..."). */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* This run's column of e. */
+long expected(struct expect e);
 /* Does this run's column of e expect success (a value >= 0 or ANY_POS)? */
 bool wants_success(struct expect e);
 /* Is e checked at all in this run's column? */

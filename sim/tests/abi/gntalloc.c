@@ -2,15 +2,15 @@
 /*
  * /dev/xen/gntalloc.  Sources of the expected answers:
  *  - linux (and xsa482 domU): Linux 6.1 drivers/xen/gntalloc.c: no
- *    restrict ioctl (ENOTTY, survey 1.4; "xengntshr is never
- *    restricted", survey 5 #3); ALLOC_GREF past the module's limit (1024
+ *    restrict ioctl (ENOTTY, implementations.md §1.4; "xengntshr is never
+ *    restricted", implementations.md §5 #3); ALLOC_GREF past the module's limit (1024
  *    grants) ENOSPC; DEALLOC_GREF of an unknown index EINVAL.  Sharing a
  *    page writes only the caller's own grant table, so Xen does not ask
  *    whether the grantee exists.
  *  - proposed: the not-upstream IOCTL_GNTALLOC_RESTRICT_DOMID of
  *    <xensim/uapi.h> (xengntshr_restrict in the 2016 proposal): sharing
  *    with another domain is EPERM (sim/dev/profiles.c).
- *  - freebsd and netbsd have no gntalloc device (survey 2.1, 2.2).
+ *  - freebsd and netbsd have no gntalloc device (implementations.md §2.1, 2.2).
  */
 #include <errno.h>
 #include <string.h>
@@ -19,7 +19,9 @@
 
 #include "abi.h"
 
-#define RESTRICT(p)	EXPECT((p), -ENOTTY, -ENOTTY, NA, NA)
+#define RESTRICT(p)	EXPECT(.proposed = (p), .linux = -ENOTTY, \
+			       .xsa482_domu = -ENOTTY, .freebsd = UNCHECKED, \
+			       .netbsd = UNCHECKED)
 
 static long alloc_gref(int fd, uint16_t dom, uint32_t count, uint64_t *index,
 		       uint32_t *gref)
@@ -68,36 +70,36 @@ static void unrestricted(int fd)
 	long rc;
 	int e = 0;
 
-	check("gntalloc.unknown-ioctl", ALL(-ENOTTY),
+	check("abi.gntalloc.unknown-ioctl", ALL(-ENOTTY),
 	      xioctl(fd, _IOC(_IOC_NONE, 'G', 0x33, 0), NULL));
 
-	rc = check("gntalloc.alloc_gref", ALL(0),
+	rc = check("abi.gntalloc.alloc_gref", ALL(0),
 		   alloc_gref(fd, TARGET, 1, &index, &gref));
 	if (rc == 0) {
 		/* Refs 0..7 are the toolstack's (GNTTAB_NR_RESERVED_ENTRIES). */
-		check_true("gntalloc.alloc_gref.gref", gref >= 8,
+		check_true("abi.gntalloc.alloc_gref.gref", gref >= 8,
 			   "gref %u", gref);
 		p = xmmap(fd, PAGE, PROT_READ | PROT_WRITE, index, &e);
-		check("gntalloc.mmap", ALL(0), e);
+		check("abi.gntalloc.mmap", ALL(0), e);
 		if (p)
-			check_true("gntalloc.mmap.write-read",
+			check_true("abi.gntalloc.mmap.write-read",
 				   poke(p, mark, sizeof(mark)) &&
 				   peek(p, back, sizeof(back)) &&
 				   !memcmp(mark, back, sizeof(mark)),
 				   "a write to the shared page reads back");
 		xmunmap(p, PAGE);
-		check("gntalloc.dealloc_gref", ALL(0),
+		check("abi.gntalloc.dealloc_gref", ALL(0),
 		      dealloc_gref(fd, index, 1));
-		check("gntalloc.dealloc_gref.unknown", ALL(-EINVAL),
+		check("abi.gntalloc.dealloc_gref.unknown", ALL(-EINVAL),
 		      dealloc_gref(fd, index, 1));
 	}
-	share(fd, "gntalloc.alloc_gref.absent-domain", ALL(0), ABSENT);
+	share(fd, "abi.gntalloc.alloc_gref.absent-domain", ALL(0), ABSENT);
 	/* gref_size + op.count > limit (1024 by default): ENOSPC. */
-	check("gntalloc.alloc_gref.over-limit", ALL(-ENOSPC),
+	check("abi.gntalloc.alloc_gref.over-limit", ALL(-ENOSPC),
 	      alloc_gref(fd, TARGET, 2000, &index, &gref));
-	check("gntalloc.alloc_gref.null-arg", ALL(-EFAULT),
+	check("abi.gntalloc.alloc_gref.null-arg", ALL(-EFAULT),
 	      xioctl(fd, IOCTL_GNTALLOC_ALLOC_GREF, NULL));
-	check("gntalloc.dealloc_gref.null-arg", ALL(-EFAULT),
+	check("abi.gntalloc.dealloc_gref.null-arg", ALL(-EFAULT),
 	      xioctl(fd, IOCTL_GNTALLOC_DEALLOC_GREF, NULL));
 }
 
@@ -106,14 +108,14 @@ static void restrict_values(const char *path)
 	int fd;
 
 	fd = xopen(path);
-	check("gntalloc.restrict.domid0", RESTRICT(0), restrict_to(fd, 0));
+	check("abi.gntalloc.restrict.domid0", RESTRICT(0), restrict_to(fd, 0));
 	xclose(fd);
 	fd = xopen(path);
-	check("gntalloc.restrict.domid-self", RESTRICT(-EINVAL),
+	check("abi.gntalloc.restrict.domid-self", RESTRICT(-EINVAL),
 	      restrict_to(fd, DOMID_SELF));
 	xclose(fd);
 	fd = xopen(path);
-	check("gntalloc.restrict.null-arg", RESTRICT(-EFAULT),
+	check("abi.gntalloc.restrict.null-arg", RESTRICT(-EFAULT),
 	      xioctl(fd, IOCTL_GNTALLOC_RESTRICT_DOMID, NULL));
 	xclose(fd);
 }
@@ -121,7 +123,9 @@ static void restrict_values(const char *path)
 void gntalloc_checks(void)
 {
 	static const char path[] = "/dev/xen/gntalloc";
-	struct expect other = EXPECT(-EPERM, 0, 0, NA, NA);
+	struct expect other = EXPECT(.proposed = -EPERM, .linux = 0,
+				     .xsa482_domu = 0, .freebsd = UNCHECKED,
+				     .netbsd = UNCHECKED);
 	int fd, r, d;
 
 	fd = open_section("gntalloc", path,
@@ -134,20 +138,21 @@ void gntalloc_checks(void)
 	restrict_values(path);
 
 	r = xopen(path);
-	check("gntalloc.restrict.first", RESTRICT(0), restrict_to(r, TARGET));
-	check("gntalloc.restrict.same-domid", RESTRICT(0),
+	check("abi.gntalloc.restrict.first", RESTRICT(0),
 	      restrict_to(r, TARGET));
-	check("gntalloc.restrict.other-domid", RESTRICT(-EPERM),
+	check("abi.gntalloc.restrict.same-domid", RESTRICT(0),
+	      restrict_to(r, TARGET));
+	check("abi.gntalloc.restrict.other-domid", RESTRICT(-EPERM),
 	      restrict_to(r, OTHER));
-	share(r, "gntalloc.restricted.alloc_gref.target", ALL(0), TARGET);
-	share(r, "gntalloc.restricted.alloc_gref.other", other, OTHER);
+	share(r, "abi.gntalloc.restricted.alloc_gref.target", ALL(0), TARGET);
+	share(r, "abi.gntalloc.restricted.alloc_gref.other", other, OTHER);
 
 	d = dup(r);
-	share(d, "gntalloc.dup.alloc_gref.other", other, OTHER);
+	share(d, "abi.gntalloc.dup.alloc_gref.other", other, OTHER);
 	xclose(d);
 	xclose(r);
 
 	r = xopen(path);
-	share(r, "gntalloc.reopen.unrestricted", ALL(0), OTHER);
+	share(r, "abi.gntalloc.reopen.unrestricted", ALL(0), OTHER);
 	xclose(r);
 }

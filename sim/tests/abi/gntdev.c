@@ -2,7 +2,7 @@
 /*
  * /dev/xen/gntdev.  Sources of the expected answers:
  *  - linux (and xsa482 domU): Linux 6.1 drivers/xen/gntdev.c: no restrict
- *    ioctl at all (ENOTTY, survey 1.4 and 5 #3); MAP_GRANT_REF only
+ *    ioctl at all (ENOTTY, implementations.md §1.4 and 5 #3); MAP_GRANT_REF only
  *    records the refs (count 0 or over the limit: EINVAL), the grants are
  *    mapped at mmap(), and any map failure makes mmap() fail with EINVAL
  *    (gntdev_map_grant_pages); UNMAP_GRANT_REF of an unknown index
@@ -11,7 +11,7 @@
  *  - proposed: the not-upstream IOCTL_GNTDEV_RESTRICT_DOMID of
  *    <xensim/uapi.h> (xengnttab_restrict in the 2016 proposal): maps and
  *    copies naming another domain are EPERM (sim/dev/profiles.c).
- *  - freebsd: no grant restrict (survey 2.1); netbsd: no gntdev node.
+ *  - freebsd: no grant restrict (implementations.md §2.1); netbsd: no gntdev node.
  * Xen 4.17 (xen/common/grant_table.c, _set_status_v1): an entry granted
  * to another domain (dom0's grants used by domU 1, the xsa482 column) or
  * a read-only entry pinned for writing is GNTST_general_error.
@@ -26,7 +26,9 @@
 #include "xenabi.h"
 
 /* The grant-device restrict exists in proposed only. */
-#define RESTRICT(p)	EXPECT((p), -ENOTTY, -ENOTTY, -ENOTTY, NA)
+#define RESTRICT(p)	EXPECT(.proposed = (p), .linux = -ENOTTY, \
+			       .xsa482_domu = -ENOTTY, .freebsd = -ENOTTY, \
+			       .netbsd = UNCHECKED)
 
 struct map2 {
 	struct ioctl_gntdev_map_grant_ref op;
@@ -84,7 +86,7 @@ static const char *gntst_name(int st)
 static void check_status(const char *name, struct expect e, long rc,
 			 int16_t status)
 {
-	long want = e.v[abi_col];
+	long want = expected(e);
 
 	if (!applies(e))
 		return;
@@ -142,7 +144,9 @@ static void map_and_look(int fd, const char *name, struct expect mapping,
 
 static void unrestricted(int fd)
 {
-	struct expect dom0_only = EXPECT(0, 0, -EINVAL, 0, NA);
+	struct expect dom0_only = EXPECT(.proposed = 0, .linux = 0,
+					 .xsa482_domu = -EINVAL, .freebsd = 0,
+					 .netbsd = UNCHECKED);
 	struct ioctl_gntdev_get_offset_for_vaddr off;
 	uint64_t index = 0;
 	int16_t status;
@@ -151,67 +155,69 @@ static void unrestricted(int fd)
 	void *p = NULL;
 	int e = 0;
 
-	check("gntdev.unknown-ioctl", ALL(-ENOTTY),
+	check("abi.gntdev.unknown-ioctl", ALL(-ENOTTY),
 	      xioctl(fd, _IOC(_IOC_NONE, 'G', 0x33, 0), NULL));
 
-	map_and_look(fd, "gntdev.guest1", dom0_only, TARGET, FIRST_GREF,
+	map_and_look(fd, "abi.gntdev.guest1", dom0_only, TARGET, FIRST_GREF,
 		     PROT_READ | PROT_WRITE);
 	/* Read-only grant: a read-only mapping works, a writable one not. */
-	map_and_look(fd, "gntdev.readonly-ref", dom0_only, TARGET, RO_GREF,
+	map_and_look(fd, "abi.gntdev.readonly-ref", dom0_only, TARGET, RO_GREF,
 		     PROT_READ);
-	map_and_look(fd, "gntdev.readonly-ref.writable", ALL(-EINVAL), TARGET,
-		     RO_GREF, PROT_READ | PROT_WRITE);
+	map_and_look(fd, "abi.gntdev.readonly-ref.writable", ALL(-EINVAL),
+		     TARGET, RO_GREF, PROT_READ | PROT_WRITE);
 
-	rc = check("gntdev.map_grant_ref.get-offset-setup", ALL(0),
+	rc = check("abi.gntdev.map_grant_ref.get-offset-setup", ALL(0),
 		   map_ref(fd, OTHER, FIRST_GREF + 1, &index));
 	if (rc == 0)
 		p = xmmap(fd, PAGE, PROT_READ, index, &e);
 	memset(&off, 0, sizeof(off));
 	off.vaddr = (uintptr_t)p;
-	rc = check("gntdev.get_offset_for_vaddr", dom0_only,
+	rc = check("abi.gntdev.get_offset_for_vaddr", dom0_only,
 		   xioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &off));
 	if (wants_success(dom0_only))
-		check_true("gntdev.get_offset_for_vaddr.offset",
+		check_true("abi.gntdev.get_offset_for_vaddr.offset",
 			   rc == 0 && off.offset == index && off.count == 1,
 			   "offset %#llx count %u (index %#llx)",
 			   (unsigned long long)off.offset, off.count,
 			   (unsigned long long)index);
 	xmunmap(p, PAGE);
-	check("gntdev.unmap_grant_ref", ALL(0), unmap_ref(fd, index, 1));
-	check("gntdev.unmap_grant_ref.unknown", ALL(-ENOENT),
+	check("abi.gntdev.unmap_grant_ref", ALL(0), unmap_ref(fd, index, 1));
+	check("abi.gntdev.unmap_grant_ref.unknown", ALL(-ENOENT),
 	      unmap_ref(fd, index, 1));
 
-	check("gntdev.map_grant_ref.count0", ALL(-EINVAL),
+	check("abi.gntdev.map_grant_ref.count0", ALL(-EINVAL),
 	      map_refs(fd, TARGET, FIRST_GREF, 0, 0, 0, &index));
-	check("gntdev.map_grant_ref.null-arg", ALL(-EFAULT),
+	check("abi.gntdev.map_grant_ref.null-arg", ALL(-EFAULT),
 	      xioctl(fd, IOCTL_GNTDEV_MAP_GRANT_REF, NULL));
-	check("gntdev.get_offset_for_vaddr.not-mapped", ALL(-EINVAL),
+	check("abi.gntdev.get_offset_for_vaddr.not-mapped", ALL(-EINVAL),
 	      xioctl(fd, IOCTL_GNTDEV_GET_OFFSET_FOR_VADDR, &off));
 
 	/* QEMU probes grant copy with count 0: 0 and nothing done. */
 	{
 		struct ioctl_gntdev_grant_copy c = { .count = 0 };
 
-		check("gntdev.grant_copy.count0", ALL(0),
+		check("abi.gntdev.grant_copy.count0", ALL(0),
 		      xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &c));
 		c.count = 1;
 		c.segments = NULL;
-		check("gntdev.grant_copy.null-segments", ALL(-EFAULT),
+		check("abi.gntdev.grant_copy.null-segments", ALL(-EFAULT),
 		      xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &c));
 	}
-	check("gntdev.grant_copy.null-arg", ALL(-EFAULT),
+	check("abi.gntdev.grant_copy.null-arg", ALL(-EFAULT),
 	      xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, NULL));
 	memset(buf, 0, sizeof(buf));
-	rc = check("gntdev.grant_copy.from-guest1", ALL(0),
+	rc = check("abi.gntdev.grant_copy.from-guest1", ALL(0),
 		   copy_from_ref(fd, TARGET, FIRST_GREF, buf, &status));
-	check_status("gntdev.grant_copy.from-guest1.status",
-		     EXPECT(GNTST_okay, GNTST_okay, GNTST_general_error,
-			    GNTST_okay, NA), rc, status);
+	check_status("abi.gntdev.grant_copy.from-guest1.status",
+		     EXPECT(.proposed = GNTST_okay, .linux = GNTST_okay,
+			    .xsa482_domu = GNTST_general_error,
+			    .freebsd = GNTST_okay, .netbsd = UNCHECKED),
+		     rc, status);
 	if (wants_success(dom0_only)) {
 		uint64_t w[2];
 
 		memcpy(w, buf, sizeof(w));
-		check_true("gntdev.grant_copy.from-guest1.data",
+		check_true("abi.gntdev.grant_copy.from-guest1.data",
 			   w[0] == pattern_word(TARGET, 0, 16) &&
 			   w[1] == pattern_word(TARGET, 0, 24),
 			   "copied %#llx %#llx", (unsigned long long)w[0],
@@ -227,7 +233,7 @@ static void unrestricted(int fd)
 		seg.source.virt = buf;
 		seg.dest.virt = buf + 8;
 		seg.len = 8;
-		check("gntdev.grant_copy.local-to-local", ALL(-EINVAL),
+		check("abi.gntdev.grant_copy.local-to-local", ALL(-EINVAL),
 		      xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &c));
 		/* "Can't cross page if source/dest is a grant ref." */
 		memset(&seg, 0, sizeof(seg));
@@ -237,7 +243,7 @@ static void unrestricted(int fd)
 		seg.dest.virt = buf;
 		seg.len = 16;
 		seg.flags = GNTCOPY_source_gref;
-		check("gntdev.grant_copy.crosses-page", ALL(-EINVAL),
+		check("abi.gntdev.grant_copy.crosses-page", ALL(-EINVAL),
 		      xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &c));
 		/* Writing into a read-only grant: Xen refuses the segment. */
 		memset(&seg, 0, sizeof(seg));
@@ -246,79 +252,92 @@ static void unrestricted(int fd)
 		seg.dest.foreign.domid = TARGET;
 		seg.len = 8;
 		seg.flags = GNTCOPY_dest_gref;
-		rc = check("gntdev.grant_copy.to-readonly-ref", ALL(0),
+		rc = check("abi.gntdev.grant_copy.to-readonly-ref", ALL(0),
 			   xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &c));
-		check_status("gntdev.grant_copy.to-readonly-ref.status",
+		check_status("abi.gntdev.grant_copy.to-readonly-ref.status",
 			     ALL(GNTST_general_error), rc, seg.status);
 	}
 }
 
 static void restricted(int fd)
 {
-	struct expect other = EXPECT(-EPERM, 0, 0, 0, NA);
+	struct expect other = EXPECT(.proposed = -EPERM, .linux = 0,
+				     .xsa482_domu = 0, .freebsd = 0,
+				     .netbsd = UNCHECKED);
 	uint64_t index = 0;
 	int16_t status;
 	uint8_t buf[16];
 	long rc;
 
-	map_and_look(fd, "gntdev.restricted.target",
-		     EXPECT(0, 0, -EINVAL, 0, NA), TARGET, FIRST_GREF,
-		     PROT_READ | PROT_WRITE);
-	rc = check("gntdev.restricted.other.map_grant_ref", other,
+	map_and_look(fd, "abi.gntdev.restricted.target",
+		     EXPECT(.proposed = 0, .linux = 0, .xsa482_domu = -EINVAL,
+			    .freebsd = 0, .netbsd = UNCHECKED),
+		     TARGET, FIRST_GREF, PROT_READ | PROT_WRITE);
+	rc = check("abi.gntdev.restricted.other.map_grant_ref", other,
 		   map_ref(fd, OTHER, FIRST_GREF, &index));
 	if (rc == 0) {
 		int e;
 		void *p = xmmap(fd, PAGE, PROT_READ | PROT_WRITE, index, &e);
 
-		check("gntdev.restricted.other.mmap",
-		      EXPECT(NA, 0, -EINVAL, 0, NA), e);
-		check_pattern("gntdev.restricted.other.pattern",
-			      EXPECT(NA, 0, -EINVAL, 0, NA), p != NULL, p,
+		check("abi.gntdev.restricted.other.mmap",
+		      EXPECT(.proposed = UNCHECKED, .linux = 0,
+			     .xsa482_domu = -EINVAL, .freebsd = 0,
+			     .netbsd = UNCHECKED), e);
+		check_pattern("abi.gntdev.restricted.other.pattern",
+			      EXPECT(.proposed = UNCHECKED, .linux = 0,
+				     .xsa482_domu = -EINVAL, .freebsd = 0,
+				     .netbsd = UNCHECKED), p != NULL, p,
 			      OTHER, 0, 0x20);
 		xmunmap(p, PAGE);
 		unmap_ref(fd, index, 1);
 	}
 	/* Every ref's domain is audited, not just the first. */
-	rc = check("gntdev.restricted.mixed.map_grant_ref", other,
+	rc = check("abi.gntdev.restricted.mixed.map_grant_ref", other,
 		   map_refs(fd, TARGET, FIRST_GREF, OTHER, FIRST_GREF + 1, 2,
 			    &index));
 	if (rc == 0)
 		unmap_ref(fd, index, 2);
 
-	rc = check("gntdev.restricted.grant_copy.target", ALL(0),
+	rc = check("abi.gntdev.restricted.grant_copy.target", ALL(0),
 		   copy_from_ref(fd, TARGET, FIRST_GREF, buf, &status));
-	check_status("gntdev.restricted.grant_copy.target.status",
-		     EXPECT(GNTST_okay, GNTST_okay, GNTST_general_error,
-			    GNTST_okay, NA), rc, status);
-	rc = check("gntdev.restricted.grant_copy.other", other,
+	check_status("abi.gntdev.restricted.grant_copy.target.status",
+		     EXPECT(.proposed = GNTST_okay, .linux = GNTST_okay,
+			    .xsa482_domu = GNTST_general_error,
+			    .freebsd = GNTST_okay, .netbsd = UNCHECKED),
+		     rc, status);
+	rc = check("abi.gntdev.restricted.grant_copy.other", other,
 		   copy_from_ref(fd, OTHER, FIRST_GREF, buf, &status));
-	check_status("gntdev.restricted.grant_copy.other.status",
-		     EXPECT(NA, GNTST_okay, GNTST_general_error, GNTST_okay,
-			    NA), rc, status);
+	check_status("abi.gntdev.restricted.grant_copy.other.status",
+		     EXPECT(.proposed = UNCHECKED, .linux = GNTST_okay,
+			    .xsa482_domu = GNTST_general_error,
+			    .freebsd = GNTST_okay, .netbsd = UNCHECKED),
+		     rc, status);
 	{
 		struct ioctl_gntdev_grant_copy c = { .count = 0 };
 
-		check("gntdev.restricted.grant_copy.count0", ALL(0),
+		check("abi.gntdev.restricted.grant_copy.count0", ALL(0),
 		      xioctl(fd, IOCTL_GNTDEV_GRANT_COPY, &c));
 	}
 }
 
 static void sharing(const char *path, int restricted_fd)
 {
-	struct expect other = EXPECT(-EPERM, 0, 0, 0, NA);
+	struct expect other = EXPECT(.proposed = -EPERM, .linux = 0,
+				     .xsa482_domu = 0, .freebsd = 0,
+				     .netbsd = UNCHECKED);
 	uint64_t index = 0;
 	int d, o;
 
 	d = dup(restricted_fd);
-	check("gntdev.dup.restrict-other", RESTRICT(-EPERM),
+	check("abi.gntdev.dup.restrict-other", RESTRICT(-EPERM),
 	      restrict_to(d, OTHER));
-	if (check("gntdev.dup.map-other", other,
+	if (check("abi.gntdev.dup.map-other", other,
 		  map_ref(d, OTHER, FIRST_GREF, &index)) == 0)
 		unmap_ref(d, index, 1);
 	xclose(d);
 
 	o = xopen(path);
-	if (check("gntdev.reopen.unrestricted", ALL(0),
+	if (check("abi.gntdev.reopen.unrestricted", ALL(0),
 		  map_ref(o, OTHER, FIRST_GREF, &index)) == 0)
 		unmap_ref(o, index, 1);
 	xclose(o);
@@ -329,18 +348,18 @@ static void restrict_values(const char *path)
 	int fd;
 
 	fd = xopen(path);
-	check("gntdev.restrict.domid0", RESTRICT(0), restrict_to(fd, 0));
+	check("abi.gntdev.restrict.domid0", RESTRICT(0), restrict_to(fd, 0));
 	xclose(fd);
 	fd = xopen(path);
-	check("gntdev.restrict.domid-self", RESTRICT(-EINVAL),
+	check("abi.gntdev.restrict.domid-self", RESTRICT(-EINVAL),
 	      restrict_to(fd, DOMID_SELF));
 	xclose(fd);
 	fd = xopen(path);
-	check("gntdev.restrict.domid-invalid", RESTRICT(-EINVAL),
+	check("abi.gntdev.restrict.domid-invalid", RESTRICT(-EINVAL),
 	      restrict_to(fd, DOMID_INVALID));
 	xclose(fd);
 	fd = xopen(path);
-	check("gntdev.restrict.null-arg", RESTRICT(-EFAULT),
+	check("abi.gntdev.restrict.null-arg", RESTRICT(-EFAULT),
 	      xioctl(fd, IOCTL_GNTDEV_RESTRICT_DOMID, NULL));
 	xclose(fd);
 }
@@ -359,10 +378,10 @@ void gntdev_checks(void)
 	restrict_values(path);
 
 	r = xopen(path);
-	check("gntdev.restrict.first", RESTRICT(0), restrict_to(r, TARGET));
-	check("gntdev.restrict.same-domid", RESTRICT(0),
+	check("abi.gntdev.restrict.first", RESTRICT(0), restrict_to(r, TARGET));
+	check("abi.gntdev.restrict.same-domid", RESTRICT(0),
 	      restrict_to(r, TARGET));
-	check("gntdev.restrict.other-domid", RESTRICT(-EPERM),
+	check("abi.gntdev.restrict.other-domid", RESTRICT(-EPERM),
 	      restrict_to(r, OTHER));
 	restricted(r);
 	sharing(path, r);

@@ -128,17 +128,18 @@ void check_pattern(const char *name, struct expect e, bool mapped,
 
 int open_section(const char *dev, const char *path, bool present)
 {
-	char name[64];
+	char name[64], section[64];
 	int fd = xopen(path);
 
-	snprintf(name, sizeof(name), "%s.open", dev);
+	snprintf(name, sizeof(name), "abi.%s.open", dev);
+	snprintf(section, sizeof(section), "abi.%s", dev);
 	if (present) {
 		check_true(name, fd >= 0, "%s", fd >= 0 ? "opened" :
 			   "open failed");
 		if (fd < 0) {
 			note("open(%s): %s", path, errno_name(-fd) ?
 			     errno_name(-fd) : "error");
-			skip(dev, "cannot open the device");
+			skip(section, "cannot open the device");
 			return -1;
 		}
 		return fd;
@@ -152,6 +153,6 @@ int open_section(const char *dev, const char *path, bool present)
 			   "absent (%s)", errno_name(-fd) ?
 			   errno_name(-fd) : "error");
 	}
-	skip(dev, "no such device under this profile");
+	skip(section, "no such device under this profile");
 	return -1;
 }

@@ -40,7 +40,8 @@ all:
 # needs built to CHECK_DEPS and its tests to scripts/suites/.
 CHECK_DEPS :=
 include sim/sim.mk
-include $(sort $(wildcard sim/*/*.mk conformance/*.mk fuzz/*.mk vm-images/*.mk))
+include $(sort $(wildcard sim/*/*.mk conformance/*.mk conformance/*/*.mk \
+	fuzz/*.mk vm-images/*.mk))
 
 check: $(CHECK_DEPS)
 	$(Q)BUILD=$(BUILD) sh scripts/run-tests.sh

@@ -14,7 +14,7 @@
 # Each step is redone only when one of its inputs changed: the pin file,
 # the scripts, the init scripts, the programs put inside.
 
-include conformance/vmtools/vmtools.mk
+include vm-images/tools/tools.mk
 
 VM_DIR       := $(BUILD)/vm
 VM_PINS      := vm-images/packages.pin

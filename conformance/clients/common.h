@@ -5,8 +5,8 @@
  * under LD_PRELOAD=libxensim-preload.so or on a real dom0, with target
  * domains from libfixture.  cmocka must be included before this header.
  *
- * Expected results are Linux 6.1's on a real dom0 (../shared/reference/
- * linux-dom0-observed.md); where the sim's "proposed" profile answers
+ * Expected results are Linux 6.1's on a real dom0 (docs/reference/
+ * linux-6.1-observed.md); where the sim's "proposed" profile answers
  * otherwise, client_expect() picks that profile's answer.
  */
 #ifndef XRC_CLIENTS_COMMON_H

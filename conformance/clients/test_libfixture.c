@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libfixture itself (conformance/include/xrc/libfixture.h): what it
+ * libfixture itself (libfixture/include/xrc/libfixture.h): what it
  * builds, what it refuses, and its cleanup rule.  A fixture domain must
  * disappear when its test process exits, aborts or is killed; only a
  * SIGKILL of the whole group leaves it, and xrc_lf_sweep() then removes

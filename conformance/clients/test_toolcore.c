@@ -2,7 +2,7 @@
 /*
  * libxentoolcore 4.17, unmodified: xentoolcore_restrict_all over every
  * library's handles, with the semantics seen on a real Linux 6.1 dom0
- * (../shared/reference/linux-dom0-observed.md, "Library level"):
+ * (docs/reference/linux-6.1-observed.md, "Library level"):
  *
  *  - foreignmemory, devicemodel and evtchn handles are restricted by the
  *    kernel (selective); xencall and gnttab handles are neutered by a dup2

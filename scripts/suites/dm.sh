@@ -1,13 +1,14 @@
 # shellcheck shell=sh
 # Debian's unmodified QEMU (qemu-system-xen 7.2) as the restricted device
-# model of an HVM guest on the sim (`xrc dm`, sim/DM.md): one guest alone,
-# then with a second guest present that QEMU must leave alone; in each,
-# QEMU serves 8 injected ioreqs (build/bin/xensim-ioreq) after restricting.
+# model of an HVM guest on the sim (`xrc dm`, conformance/dm/README.md):
+# one guest alone, then with a second guest present that QEMU must leave
+# alone; in each, QEMU serves 8 injected ioreqs (build/bin/xensim-ioreq)
+# after restricting.
 # In the second, a vkbd device (backend in QEMU) is present from the start
 # (`--pv-backend=before`, as libxl writes it): after restricting, QEMU
 # opens fresh evtchn handles for it and closes them at once; the report
 # must show them as FINDINGs (the contract's "a new open() bypasses it")
-# while the run passes (sim/DM.md).
+# while the run passes (conformance/dm/README.md).
 # Under the freebsd profile (no evtchn restrict) QEMU cannot restrict
 # itself: `xrc dm` must say FAIL.
 # Skipped with the reason when QEMU or Debian's xenstored is not available.

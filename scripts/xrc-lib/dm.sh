@@ -7,7 +7,8 @@
 # own xenstored), wait for it to report "running", inject ioreqs and check
 # the answers (xensim-ioreq), then show from the sim's effect log every
 # domain the QEMU process touched before and after it restricted itself
-# (xensim-dm-report).
+# (xensim-dm-report).  Sources and design: conformance/dm/ (toolstack/,
+# judge/, README.md); the injector is sim/tools/ioreq.c.
 
 xrc_dm_help() {
 	cat <<-EOF
@@ -37,11 +38,13 @@ xrc_dm_help() {
 	  --pv-backend[=after]
 	                    once QEMU runs (and has restricted), add the vkbd
 	                    device libxl gives an HVM guest, backend in QEMU
-	                    (QEMU 7.2 restricted can no longer see it: sim/DM.md)
+	                    (QEMU 7.2 restricted can no longer see it:
+	                    conformance/dm/README.md)
 	  --pv-backend=before
 	                    add it before starting QEMU, as libxl does: QEMU
 	                    sets it up, restricts, then opens and closes fresh
-	                    evtchn handles that touch nothing (sim/DM.md)
+	                    evtchn handles that touch nothing
+	                    (conformance/dm/README.md)
 	  --keep            keep the run directory (QEMU's and xenstored's logs)
 	  --tap             print TAP (what make check reads); the report and
 	                    the injector's lines become TAP comments

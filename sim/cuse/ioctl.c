@@ -16,22 +16,22 @@
 #include "retry.h"
 
 /* In-flight calls kept at most; the oldest (an abandoned one) goes. */
-#define XC_MAX_CALLS	256u
+#define CD_MAX_CALLS	256u
 
-struct xc_call_entry {
+struct cd_call_entry {
 	uint64_t fh;
 	pid_t tid;
 	struct xcr_call *c;
-	struct xc_call_entry *next;
+	struct cd_call_entry *next;
 };
 
 static pthread_mutex_t calls_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct xc_call_entry *calls;	/* newest first */
+static struct cd_call_entry *calls;	/* newest first */
 static unsigned nr_calls;
 
 static struct xcr_call *calls_take(uint64_t fh, pid_t tid)
 {
-	struct xc_call_entry **pp, *e;
+	struct cd_call_entry **pp, *e;
 	struct xcr_call *c = NULL;
 
 	pthread_mutex_lock(&calls_mu);
@@ -49,15 +49,15 @@ static struct xcr_call *calls_take(uint64_t fh, pid_t tid)
 
 static int calls_put(uint64_t fh, pid_t tid, struct xcr_call *c)
 {
-	struct xc_call_entry *e = malloc(sizeof(*e)), **pp, *old = NULL;
+	struct cd_call_entry *e = malloc(sizeof(*e)), **pp, *old = NULL;
 
 	if (!e)
 		return -ENOMEM;
-	*e = (struct xc_call_entry){ fh, tid, c, NULL };
+	*e = (struct cd_call_entry){ fh, tid, c, NULL };
 	pthread_mutex_lock(&calls_mu);
 	e->next = calls;
 	calls = e;
-	if (++nr_calls > XC_MAX_CALLS) {
+	if (++nr_calls > CD_MAX_CALLS) {
 		for (pp = &calls; (*pp)->next; pp = &(*pp)->next)
 			;
 		old = *pp;
@@ -72,9 +72,9 @@ static int calls_put(uint64_t fh, pid_t tid, struct xcr_call *c)
 	return 0;
 }
 
-void xc_ioctl_forget(uint64_t fh)
+void cd_ioctl_forget(uint64_t fh)
 {
-	struct xc_call_entry **pp, *e, *gone = NULL;
+	struct cd_call_entry **pp, *e, *gone = NULL;
 
 	pthread_mutex_lock(&calls_mu);
 	for (pp = &calls; (e = *pp);) {
@@ -95,9 +95,9 @@ void xc_ioctl_forget(uint64_t fh)
 	}
 }
 
-void xc_ioctl_fini(void)
+void cd_ioctl_fini(void)
 {
-	struct xc_call_entry *e;
+	struct cd_call_entry *e;
 
 	pthread_mutex_lock(&calls_mu);
 	while ((e = calls)) {
@@ -143,7 +143,7 @@ static void reply_done(fuse_req_t req, long result, const void *out,
 	fuse_reply_ioctl(req, (int)result, out, out_len);
 }
 
-void xc_ioctl(fuse_req_t req, int cmd, void *arg, struct fuse_file_info *fi,
+void cd_ioctl(fuse_req_t req, int cmd, void *arg, struct fuse_file_info *fi,
 	      unsigned flags, const void *in, size_t in_len, size_t out_len)
 {
 	struct iovec iov[XCR_MAX_RANGES];
@@ -186,7 +186,7 @@ void xc_ioctl(fuse_req_t req, int cmd, void *arg, struct fuse_file_info *fi,
 	}
 	if (!xcr_stashed(c)) {
 		xcr_uaccess(c, &ua);
-		r = xsim_dev_ioctl(xc.w, xc_file(fi->fh), ucmd, uarg, &ua);
+		r = xsim_dev_ioctl(cd.w, cd_file(fi->fh), ucmd, uarg, &ua);
 	}
 	xcr_finish(c, r, &o);
 	if (o.kind == XCR_DONE) {

@@ -26,12 +26,12 @@
 
 #include "cuse.h"
 
-struct xc_daemon xc = {
+struct cd_daemon cd = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
 	.cv = PTHREAD_COND_INITIALIZER,
 };
 
-struct xc_opts {
+struct cd_opts {
 	const char *devdir;
 	const char *profile;
 	const char *world;
@@ -49,7 +49,7 @@ static void usage(FILE *f)
 "\n"
 "  --devdir DIR    where the nodes go (made if missing; default /dev/xen)\n"
 "  --profile NAME  the sim's profile (default: $XENSIM_PROFILE, else proposed)\n"
-"  --world FILE    build the machine from a world file (sim/README.md)\n"
+"  --world FILE    build the machine from a world file (docs/world-files.md)\n"
 "  --foreground    stay in the foreground (default: detach once ready)\n"
 "\n"
 "Needs root and /dev/cuse (modprobe cuse).  XENSIM_CALLER_DOMID sets the\n"
@@ -57,7 +57,7 @@ static void usage(FILE *f)
 "Exit: 0 clean shutdown, 1 bad arguments or failed start, 2 no CUSE.\n");
 }
 
-static int parse(int argc, char **argv, struct xc_opts *o)
+static int parse(int argc, char **argv, struct cd_opts *o)
 {
 	static const struct option longs[] = {
 		{ "devdir", required_argument, NULL, 'd' },
@@ -136,7 +136,7 @@ static void check_cuse(void)
 	}
 }
 
-static int make_world(const struct xc_opts *o)
+static int make_world(const struct cd_opts *o)
 {
 	struct xsim_world_config cfg = {
 		.profile = o->profile,
@@ -145,22 +145,22 @@ static int make_world(const struct xc_opts *o)
 	char err[256] = "";
 	int rc;
 
-	rc = xsim_world_create(&cfg, &xc.w);
+	rc = xsim_world_create(&cfg, &cd.w);
 	if (rc) {
 		fprintf(stderr, "xensim-cuse: cannot create the world: %s\n",
 			strerror(-rc));
 		return -1;
 	}
 	if (o->world) {
-		rc = xsim_world_load_file(xc.w, o->world, err, sizeof(err));
+		rc = xsim_world_load_file(cd.w, o->world, err, sizeof(err));
 		if (rc) {
 			fprintf(stderr, "xensim-cuse: %s\n",
 				err[0] ? err : strerror(-rc));
 			return -1;
 		}
 	}
-	xsim_dev_attach(xc.w);
-	xsim_dev_set_wake(xc.w, xc_wake, NULL);
+	xsim_dev_attach(cd.w);
+	xsim_dev_set_wake(cd.w, cd_wake, NULL);
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static int make_devdir(const char *dir)
 			strerror(errno));
 		return -1;
 	}
-	xc.made_devdir = true;
+	cd.made_devdir = true;
 	return 0;
 }
 
@@ -189,7 +189,7 @@ static void plan_devices(const char *profile)
 	unsigned k;
 
 	for (k = 0; k < XSIM_NR_DEVS; k++) {
-		struct xc_dev *d = &xc.devs[xc.nr_devs];
+		struct cd_dev *d = &cd.devs[cd.nr_devs];
 
 		/* A platform without the device has no node (ENOENT). */
 		if (!p->dev[k].present)
@@ -199,9 +199,9 @@ static void plan_devices(const char *profile)
 		d->cuse_fd = -1;
 		snprintf(d->devname, sizeof(d->devname), "xensim-%d-%s",
 			 (int)getpid(), d->name);
-		snprintf(d->node, sizeof(d->node), "%s/%s", xc.devdir,
+		snprintf(d->node, sizeof(d->node), "%s/%s", cd.devdir,
 			 d->name);
-		xc.nr_devs++;
+		cd.nr_devs++;
 	}
 }
 
@@ -214,22 +214,22 @@ static int wait_ready(void)
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += 20;
-	pthread_mutex_lock(&xc.mu);
+	pthread_mutex_lock(&cd.mu);
 	for (;;) {
-		for (i = 0, ready = 0; i < xc.nr_devs; i++) {
-			if (xc.devs[i].ready && xc.devs[i].err && !rc)
-				rc = -xc.devs[i].err;
-			ready += xc.devs[i].ready;
+		for (i = 0, ready = 0; i < cd.nr_devs; i++) {
+			if (cd.devs[i].ready && cd.devs[i].err && !rc)
+				rc = -cd.devs[i].err;
+			ready += cd.devs[i].ready;
 		}
-		if (rc || ready == xc.nr_devs)
+		if (rc || ready == cd.nr_devs)
 			break;
-		if (pthread_cond_timedwait(&xc.cv, &xc.mu, &until) ==
+		if (pthread_cond_timedwait(&cd.cv, &cd.mu, &until) ==
 		    ETIMEDOUT) {
 			rc = -ETIMEDOUT;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&xc.mu);
+	pthread_mutex_unlock(&cd.mu);
 	return rc;
 }
 
@@ -237,17 +237,17 @@ static void shutdown_all(void)
 {
 	unsigned i;
 
-	atomic_store(&xc.stopping, true);
+	atomic_store(&cd.stopping, true);
 	/* No new opens; then no client waits for us; then the sessions. */
-	for (i = 0; i < xc.nr_devs; i++)
-		if (xc.devs[i].node_made)
-			xc_node_remove(xc.devs[i].node, xc.devs[i].rdev);
-	xc_waiter_stop();
-	for (i = 0; i < xc.nr_devs; i++)
-		xc_session_stop(&xc.devs[i]);
-	xc_ioctl_fini();
-	if (xc.made_devdir)
-		rmdir(xc.devdir);
+	for (i = 0; i < cd.nr_devs; i++)
+		if (cd.devs[i].node_made)
+			cd_node_remove(cd.devs[i].node, cd.devs[i].rdev);
+	cd_waiter_stop();
+	for (i = 0; i < cd.nr_devs; i++)
+		cd_session_stop(&cd.devs[i]);
+	cd_ioctl_fini();
+	if (cd.made_devdir)
+		rmdir(cd.devdir);
 }
 
 /*
@@ -281,7 +281,7 @@ static int daemonize(int *ready_fd)
 
 int main(int argc, char **argv)
 {
-	struct xc_opts o = { 0 };
+	struct cd_opts o = { 0 };
 	int ready_fd = -1, sig, rc;
 	uint16_t domid;
 	sigset_t set;
@@ -291,7 +291,7 @@ int main(int argc, char **argv)
 	    parse_domid(&domid))
 		return 1;
 	check_cuse();
-	xc.devdir = o.devdir;
+	cd.devdir = o.devdir;
 	if (!o.foreground && daemonize(&ready_fd)) {
 		perror("xensim-cuse: fork");
 		return 1;
@@ -306,11 +306,11 @@ int main(int argc, char **argv)
 
 	if (make_world(&o) || make_devdir(o.devdir))
 		return 1;
-	xc_ops_set_caller(domid);
+	cd_ops_set_caller(domid);
 	plan_devices(o.profile);
-	rc = xc_waiter_start();
-	for (i = 0; !rc && i < xc.nr_devs; i++)
-		rc = xc_session_start(&xc.devs[i]);
+	rc = cd_waiter_start();
+	for (i = 0; !rc && i < cd.nr_devs; i++)
+		rc = cd_session_start(&cd.devs[i]);
 	if (!rc)
 		rc = wait_ready();
 	if (rc) {

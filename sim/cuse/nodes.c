@@ -49,7 +49,7 @@ static int stat_devtmpfs(const char *devname, dev_t *rdev)
 	return 0;
 }
 
-int xc_node_rdev(const char *devname, dev_t *rdev)
+int cd_node_rdev(const char *devname, dev_t *rdev)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	int rc = -ENOENT, i;
@@ -69,7 +69,7 @@ int xc_node_rdev(const char *devname, dev_t *rdev)
 	return rc;
 }
 
-int xc_node_create(const char *path, dev_t rdev)
+int cd_node_create(const char *path, dev_t rdev)
 {
 	int err;
 
@@ -84,7 +84,7 @@ int xc_node_create(const char *path, dev_t rdev)
 }
 
 
-void xc_node_remove(const char *path, dev_t rdev)
+void cd_node_remove(const char *path, dev_t rdev)
 {
 	struct stat st;
 

@@ -14,91 +14,91 @@
 #include "cuse.h"
 
 /* Where read/write buffers appear to the models: any non-NULL address. */
-#define XC_FLAT_BASE	0x10000u
+#define CD_FLAT_BASE	0x10000u
 
-struct xc_flat {
+struct cd_flat {
 	uint8_t *buf;
 	size_t len;
 };
 
-static int flat_check(const struct xc_flat *fl, uint64_t uaddr, size_t len)
+static int flat_check(const struct cd_flat *fl, uint64_t uaddr, size_t len)
 {
-	return uaddr >= XC_FLAT_BASE && uaddr - XC_FLAT_BASE <= fl->len &&
-	       len <= fl->len - (uaddr - XC_FLAT_BASE) ? 0 : -EFAULT;
+	return uaddr >= CD_FLAT_BASE && uaddr - CD_FLAT_BASE <= fl->len &&
+	       len <= fl->len - (uaddr - CD_FLAT_BASE) ? 0 : -EFAULT;
 }
 
 static int flat_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
 {
-	struct xc_flat *fl = ctx;
+	struct cd_flat *fl = ctx;
 
 	if (flat_check(fl, uaddr, len))
 		return -EFAULT;
-	memcpy(dst, fl->buf + (uaddr - XC_FLAT_BASE), len);
+	memcpy(dst, fl->buf + (uaddr - CD_FLAT_BASE), len);
 	return 0;
 }
 
 static int flat_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
 {
-	struct xc_flat *fl = ctx;
+	struct cd_flat *fl = ctx;
 
 	if (flat_check(fl, uaddr, len))
 		return -EFAULT;
-	memcpy(fl->buf + (uaddr - XC_FLAT_BASE), src, len);
+	memcpy(fl->buf + (uaddr - CD_FLAT_BASE), src, len);
 	return 0;
 }
 
-ssize_t xc_read_into(uint64_t fh, void *buf, size_t size)
+ssize_t cd_read_into(uint64_t fh, void *buf, size_t size)
 {
-	struct xc_flat fl = { buf, size };
+	struct cd_flat fl = { buf, size };
 	struct xsim_uaccess ua = { .copy_in = flat_in, .copy_out = flat_out,
 				   .ctx = &fl };
 
-	return xsim_dev_read(xc.w, xc_file(fh), XC_FLAT_BASE, size, &ua);
+	return xsim_dev_read(cd.w, cd_file(fh), CD_FLAT_BASE, size, &ua);
 }
 
-static struct xc_dev *dev_of(fuse_req_t req)
+static struct cd_dev *dev_of(fuse_req_t req)
 {
 	return fuse_req_userdata(req);
 }
 
 static uint16_t caller_domid;
 
-void xc_ops_set_caller(uint16_t domid)
+void cd_ops_set_caller(uint16_t domid)
 {
 	caller_domid = domid;
 }
 
-static void xc_open(fuse_req_t req, struct fuse_file_info *fi)
+static void cd_open(fuse_req_t req, struct fuse_file_info *fi)
 {
 	struct xsim_file f;
 	int rc;
 
-	if (atomic_load(&xc.stopping)) {
+	if (atomic_load(&cd.stopping)) {
 		fuse_reply_err(req, ENODEV);
 		return;
 	}
-	rc = xsim_dev_open(xc.w, dev_of(req)->kind, caller_domid, &f);
+	rc = xsim_dev_open(cd.w, dev_of(req)->kind, caller_domid, &f);
 	if (rc) {
 		fuse_reply_err(req, -rc);
 		return;
 	}
-	fi->fh = xc_fh(f);
+	fi->fh = cd_fh(f);
 	fi->direct_io = 1;
 	/* evtchn_open: stream_open (drivers/xen/evtchn.c). */
 	fi->nonseekable = dev_of(req)->kind == XSIM_DEV_EVTCHN;
 	if (fuse_reply_open(req, fi))
-		xsim_dev_release(xc.w, f);	/* the opener is gone */
+		xsim_dev_release(cd.w, f);	/* the opener is gone */
 }
 
-static void xc_release(fuse_req_t req, struct fuse_file_info *fi)
+static void cd_release(fuse_req_t req, struct fuse_file_info *fi)
 {
-	xc_ioctl_forget(fi->fh);
-	xc_waiter_forget(fi->fh);
-	xsim_dev_release(xc.w, xc_file(fi->fh));
+	cd_ioctl_forget(fi->fh);
+	cd_waiter_forget(fi->fh);
+	xsim_dev_release(cd.w, cd_file(fi->fh));
 	fuse_reply_err(req, 0);
 }
 
-static void xc_read(fuse_req_t req, size_t size, off_t off,
+static void cd_read(fuse_req_t req, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	uint8_t *buf = malloc(size ? size : 1);
@@ -109,9 +109,9 @@ static void xc_read(fuse_req_t req, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	r = xc_read_into(fi->fh, buf, size);
+	r = cd_read_into(fi->fh, buf, size);
 	if (r == -EAGAIN && !(fi->flags & O_NONBLOCK))
-		xc_waiter_read(req, fi->fh, size);
+		cd_waiter_read(req, fi->fh, size);
 	else if (r < 0)
 		fuse_reply_err(req, (int)-r);
 	else
@@ -119,42 +119,42 @@ static void xc_read(fuse_req_t req, size_t size, off_t off,
 	free(buf);
 }
 
-static void xc_write(fuse_req_t req, const char *buf, size_t size, off_t off,
+static void cd_write(fuse_req_t req, const char *buf, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	struct xc_flat fl = { (uint8_t *)buf, size };
+	struct cd_flat fl = { (uint8_t *)buf, size };
 	struct xsim_uaccess ua = { .copy_in = flat_in, .copy_out = flat_out,
 				   .ctx = &fl };
 	ssize_t r;
 
 	(void)off;
-	r = xsim_dev_write(xc.w, xc_file(fi->fh), XC_FLAT_BASE, size, &ua);
+	r = xsim_dev_write(cd.w, cd_file(fi->fh), CD_FLAT_BASE, size, &ua);
 	if (r < 0)
 		fuse_reply_err(req, (int)-r);
 	else
 		fuse_reply_write(req, (size_t)r);
 }
 
-static void xc_poll(fuse_req_t req, struct fuse_file_info *fi,
+static void cd_poll(fuse_req_t req, struct fuse_file_info *fi,
 		    struct fuse_pollhandle *ph)
 {
 	/* Keep the handle first: a wake-up after the check is not lost. */
 	if (ph)
-		xc_waiter_poll(fi->fh, ph);
-	fuse_reply_poll(req, xsim_dev_poll(xc.w, xc_file(fi->fh)));
+		cd_waiter_poll(fi->fh, ph);
+	fuse_reply_poll(req, xsim_dev_poll(cd.w, cd_file(fi->fh)));
 }
 
-static void xc_init_done(void *userdata)
+static void cd_init_done(void *userdata)
 {
-	xc_device_ready(userdata);
+	cd_device_ready(userdata);
 }
 
-const struct cuse_lowlevel_ops xc_ops = {
-	.init_done = xc_init_done,
-	.open = xc_open,
-	.release = xc_release,
-	.read = xc_read,
-	.write = xc_write,
-	.ioctl = xc_ioctl,
-	.poll = xc_poll,
+const struct cuse_lowlevel_ops cd_ops = {
+	.init_done = cd_init_done,
+	.open = cd_open,
+	.release = cd_release,
+	.read = cd_read,
+	.write = cd_write,
+	.ioctl = cd_ioctl,
+	.poll = cd_poll,
 };

@@ -18,21 +18,21 @@
 
 #include "cuse.h"
 
-void xc_device_ready(struct xc_dev *d)
+void cd_device_ready(struct cd_dev *d)
 {
 	dev_t rdev = 0;
 	int rc;
 
-	rc = xc_node_rdev(d->devname, &rdev);
+	rc = cd_node_rdev(d->devname, &rdev);
 	if (!rc)
-		rc = xc_node_create(d->node, rdev);
-	pthread_mutex_lock(&xc.mu);
+		rc = cd_node_create(d->node, rdev);
+	pthread_mutex_lock(&cd.mu);
 	d->rdev = rdev;
 	d->node_made = !rc;
 	d->err = -rc;
 	d->ready = true;
-	pthread_cond_broadcast(&xc.cv);
-	pthread_mutex_unlock(&xc.mu);
+	pthread_cond_broadcast(&cd.cv);
+	pthread_mutex_unlock(&cd.mu);
 }
 
 /*
@@ -44,7 +44,7 @@ void xc_device_ready(struct xc_dev *d)
  */
 static void *worker_main(void *arg)
 {
-	struct xc_dev *d = arg;
+	struct cd_dev *d = arg;
 	struct fuse_buf buf = { .mem = NULL };
 	int rc = 0;
 
@@ -57,22 +57,22 @@ static void *worker_main(void *arg)
 		fuse_session_process_buf(d->se, &buf);
 	}
 	free(buf.mem);
-	if (atomic_load(&xc.stopping))
+	if (atomic_load(&cd.stopping))
 		return NULL;
 	/* The kernel ended the session: the daemon cannot go on. */
-	pthread_mutex_lock(&xc.mu);
+	pthread_mutex_lock(&cd.mu);
 	if (!d->err)
 		d->err = rc < 0 ? -rc : ENOTCONN;
 	d->ready = true;
 	d->dead = true;
-	pthread_cond_broadcast(&xc.cv);
-	pthread_mutex_unlock(&xc.mu);
+	pthread_cond_broadcast(&cd.cv);
+	pthread_mutex_unlock(&cd.mu);
 	kill(getpid(), SIGTERM);
 	return NULL;
 }
 
 
-int xc_session_start(struct xc_dev *d)
+int cd_session_start(struct cd_dev *d)
 {
 	char devname[96], mnt[32];
 	const char *info[] = { devname };
@@ -88,7 +88,7 @@ int xc_session_start(struct xc_dev *d)
 	int rc;
 
 	snprintf(devname, sizeof(devname), "DEVNAME=%s", d->devname);
-	d->se = cuse_lowlevel_new(&args, &ci, &xc_ops, d);
+	d->se = cuse_lowlevel_new(&args, &ci, &cd_ops, d);
 	/*
 	 * fuse_session_new's fuse_opt_parse replaced args with a heap copy
 	 * (lib/fuse_opt.c: outargs, allocated = 1) that the session does not
@@ -108,7 +108,7 @@ int xc_session_start(struct xc_dev *d)
 	}
 	/* The session owns the descriptor now. */
 	d->cuse_fd = -1;
-	for (i = 0; i < XC_WORKERS; i++) {
+	for (i = 0; i < CD_WORKERS; i++) {
 		rc = pthread_create(&d->workers[i], NULL, worker_main, d);
 		if (rc)
 			return -rc;
@@ -128,7 +128,7 @@ static void on_usr1(int sig)
  * progress; repeat it until each has seen it (it may land just before
  * the read).
  */
-void xc_session_stop(struct xc_dev *d)
+void cd_session_stop(struct cd_dev *d)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct timespec ts;

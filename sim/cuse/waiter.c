@@ -4,7 +4,7 @@
  * model answers -EAGAIN) on a blocking descriptor is kept pending, as
  * evtchn_read sleeps in wait_event_interruptible (Linux
  * drivers/xen/evtchn.c), and no worker thread waits for it.  The models
- * call xc_wake() with the machine lock held when a handle becomes
+ * call cd_wake() with the machine lock held when a handle becomes
  * readable; it only notes the handle and kicks the waker thread, which
  * retries the pending reads and fires the poll handles outside the lock.
  *
@@ -17,34 +17,34 @@
 
 #include "cuse.h"
 
-#define XC_MAX_WOKEN	256u
+#define CD_MAX_WOKEN	256u
 
-struct xc_pending {
+struct cd_pending {
 	fuse_req_t req;
 	uint64_t fh;
 	size_t size;
 	bool interrupted;		/* under mu */
-	struct xc_pending *next;
+	struct cd_pending *next;
 };
 
-struct xc_poll_slot {
+struct cd_poll_slot {
 	uint32_t gen;
 	struct fuse_pollhandle *ph;
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-static struct xc_pending *pending, **pending_tail = &pending;
+static struct cd_pending *pending, **pending_tail = &pending;
 static bool kicked, stop, stopped;
-static uint32_t woken[XC_MAX_WOKEN];
+static uint32_t woken[CD_MAX_WOKEN];
 static unsigned nr_woken;
 static bool woken_all;
-static struct xc_poll_slot *polls;	/* indexed by handle slot */
+static struct cd_poll_slot *polls;	/* indexed by handle slot */
 static uint32_t nr_polls;
 static pthread_t waker;
 static bool waker_started;
 
-void xc_wake(struct xsim_world *w, struct xsim_file f, void *arg)
+void cd_wake(struct xsim_world *w, struct xsim_file f, void *arg)
 {
 	unsigned i;
 
@@ -54,7 +54,7 @@ void xc_wake(struct xsim_world *w, struct xsim_file f, void *arg)
 	for (i = 0; i < nr_woken && woken[i] != f.slot; i++)
 		;
 	if (i == nr_woken) {
-		if (nr_woken < XC_MAX_WOKEN)
+		if (nr_woken < CD_MAX_WOKEN)
 			woken[nr_woken++] = f.slot;
 		else
 			woken_all = true;
@@ -66,7 +66,7 @@ void xc_wake(struct xsim_world *w, struct xsim_file f, void *arg)
 
 static void on_interrupt(fuse_req_t req, void *data)
 {
-	struct xc_pending *p = data;
+	struct cd_pending *p = data;
 
 	(void)req;
 	pthread_mutex_lock(&mu);
@@ -76,7 +76,7 @@ static void on_interrupt(fuse_req_t req, void *data)
 	pthread_mutex_unlock(&mu);
 }
 
-static void enqueue_locked(struct xc_pending *p)
+static void enqueue_locked(struct cd_pending *p)
 {
 	p->next = NULL;
 	*pending_tail = p;
@@ -84,7 +84,7 @@ static void enqueue_locked(struct xc_pending *p)
 }
 
 /* Answer p: an error, or the bytes a read found. */
-static void finish(struct xc_pending *p, int err, const void *buf, size_t n)
+static void finish(struct cd_pending *p, int err, const void *buf, size_t n)
 {
 	/* Waits for a running on_interrupt, and stops later ones. */
 	fuse_req_interrupt_func(p->req, NULL, NULL);
@@ -115,10 +115,10 @@ static void fire_polls(const uint32_t *slots, unsigned n, bool all)
 	}
 }
 
-static void serve(struct xc_pending *list, bool stopping)
+static void serve(struct cd_pending *list, bool stopping)
 {
 	static uint8_t buf[128 * 1024];	/* CUSE's max_read; one waker */
-	struct xc_pending *p;
+	struct cd_pending *p;
 	bool intr;
 	ssize_t r;
 
@@ -135,7 +135,7 @@ static void serve(struct xc_pending *list, bool stopping)
 			finish(p, EINTR, NULL, 0);
 			continue;
 		}
-		r = xc_read_into(p->fh, buf, p->size < sizeof(buf) ?
+		r = cd_read_into(p->fh, buf, p->size < sizeof(buf) ?
 				 p->size : sizeof(buf));
 		if (r == -EAGAIN) {
 			pthread_mutex_lock(&mu);
@@ -151,8 +151,8 @@ static void serve(struct xc_pending *list, bool stopping)
 
 static void *waker_main(void *arg)
 {
-	uint32_t slots[XC_MAX_WOKEN];
-	struct xc_pending *list;
+	uint32_t slots[CD_MAX_WOKEN];
+	struct cd_pending *list;
 	unsigned n;
 	bool all, halt;
 
@@ -183,12 +183,12 @@ static void *waker_main(void *arg)
 	}
 }
 
-int xc_waiter_start(void)
+int cd_waiter_start(void)
 {
 	struct xsim_world_stats st;
 	int rc;
 
-	xsim_world_stats(xc.w, &st);
+	xsim_world_stats(cd.w, &st);
 	nr_polls = st.max_handles;
 	polls = calloc(nr_polls, sizeof(*polls));
 	if (!polls)
@@ -200,7 +200,7 @@ int xc_waiter_start(void)
 	return 0;
 }
 
-void xc_waiter_stop(void)
+void cd_waiter_stop(void)
 {
 	if (!waker_started)
 		return;
@@ -212,9 +212,9 @@ void xc_waiter_stop(void)
 	waker_started = false;
 }
 
-void xc_waiter_read(fuse_req_t req, uint64_t fh, size_t size)
+void cd_waiter_read(fuse_req_t req, uint64_t fh, size_t size)
 {
-	struct xc_pending *p = calloc(1, sizeof(*p));
+	struct cd_pending *p = calloc(1, sizeof(*p));
 	bool late;
 
 	if (!p) {
@@ -238,24 +238,24 @@ void xc_waiter_read(fuse_req_t req, uint64_t fh, size_t size)
 		finish(p, ENODEV, NULL, 0);
 }
 
-void xc_waiter_poll(uint64_t fh, struct fuse_pollhandle *ph)
+void cd_waiter_poll(uint64_t fh, struct fuse_pollhandle *ph)
 {
-	struct xsim_file f = xc_file(fh);
+	struct xsim_file f = cd_file(fh);
 	struct fuse_pollhandle *old = ph;
 
 	pthread_mutex_lock(&mu);
 	if (f.slot < nr_polls && !stopped) {
 		old = polls[f.slot].ph;
-		polls[f.slot] = (struct xc_poll_slot){ f.gen, ph };
+		polls[f.slot] = (struct cd_poll_slot){ f.gen, ph };
 	}
 	pthread_mutex_unlock(&mu);
 	if (old)
 		fuse_pollhandle_destroy(old);
 }
 
-void xc_waiter_forget(uint64_t fh)
+void cd_waiter_forget(uint64_t fh)
 {
-	struct xsim_file f = xc_file(fh);
+	struct xsim_file f = cd_file(fh);
 	struct fuse_pollhandle *ph = NULL;
 
 	pthread_mutex_lock(&mu);

@@ -378,8 +378,9 @@ static void log_restricted(struct xsim_world *w, const struct xsim_handle *h)
 /*
  * Opens and closes are logged too: a handle opened after its process
  * restricted the others is unrestricted (a fresh open() bypasses the
- * restriction) even if it never touches a domain (sim/dmreport/judge.c).
- * domid is the domain it is opened from; detail its restriction then.
+ * restriction) even if it never touches a domain
+ * (conformance/dm/judge/judge.c).  domid is the domain it is opened from;
+ * detail its restriction then.
  */
 static void log_life(struct xsim_world *w, const struct xsim_handle *h,
 		     enum xsim_effect_kind kind)

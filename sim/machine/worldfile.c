@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The default world and the world-file reader.  A world file is lines of
- * words (full grammar in sim/README.md):
+ * words (full grammar in docs/world-files.md):
  *
  *   domain ID [pv|hvm] [vcpus=N] [pages=N] [max-pages=N] [max-evtchn=N]
  *          [max-grant-frames=N] [target=D] [xs-target=D]

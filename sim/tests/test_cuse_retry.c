@@ -28,7 +28,7 @@
 #include <xensim/uapi.h>
 
 #include "../cuse/retry.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define U(p)		((uint64_t)(uintptr_t)(p))
 #define HC_xen_version	17
@@ -44,19 +44,19 @@ struct kstats {
 	bool fetch_fault;	/* the kernel's own fetch failed */
 };
 
-/* The kernel cannot read [0, 4096) or the fixture's fence page. */
+/* The kernel cannot read [0, 4096) or wh_fence()'s page. */
 static int kernel_read(void *dst, uint64_t addr, uint64_t len)
 {
 	if (addr < 4096)
 		return -EFAULT;
-	return fx_fenced_copy_in(NULL, dst, addr, (size_t)len);
+	return wh_fenced_copy_in(NULL, dst, addr, (size_t)len);
 }
 
 static int kernel_write(uint64_t addr, const void *src, uint64_t len)
 {
 	if (addr < 4096)
 		return -EFAULT;
-	return fx_fenced_copy_out(NULL, addr, src, (size_t)len);
+	return wh_fenced_copy_out(NULL, addr, src, (size_t)len);
 }
 
 static int probe_fenced(void *ctx, uint64_t addr, uint64_t len)
@@ -155,7 +155,7 @@ static long dev_handler(void *ctx, unsigned long cmd, uint64_t arg,
 
 static long direct(struct dev_ctx *d, unsigned long cmd, void *arg)
 {
-	return xsim_dev_ioctl(d->w, d->f, cmd, U(arg), &fx_fenced);
+	return xsim_dev_ioctl(d->w, d->f, cmd, U(arg), &wh_fenced);
 }
 
 static long via_cuse(struct dev_ctx *d, unsigned long cmd, void *arg,
@@ -172,8 +172,8 @@ struct pair {
 static void pair_open(struct pair *p, const char *profile,
 		      enum xsim_dev_kind dev)
 {
-	p->e.w = fx_world(profile, false);
-	p->d.w = fx_world(profile, false);
+	p->e.w = wh_world(profile, false);
+	p->d.w = wh_world(profile, false);
 	assert_int_equal(xsim_dev_open(p->e.w, dev, 0, &p->e.f), 0);
 	assert_int_equal(xsim_dev_open(p->d.w, dev, 0, &p->d.f), 0);
 }
@@ -228,7 +228,7 @@ static void test_restrict_then_refused(void **state)
 
 static void test_bad_pointers(void **state)
 {
-	uint8_t *fence = fx_fence();
+	uint8_t *fence = wh_fence();
 	struct privcmd_dm_op_buf buf = { fence, 16 };
 	struct privcmd_dm_op op = { .dom = 1, .num = 1, .ubufs = &buf };
 	struct kstats ks;
@@ -484,7 +484,7 @@ static long tolerant_handler(void *ctx, unsigned long cmd, uint64_t arg,
 
 static void test_probe_keeps_model_semantics(void **state)
 {
-	uint64_t ok = 5, ptrs[2] = { U(&ok), U(fx_fence()) };
+	uint64_t ok = 5, ptrs[2] = { U(&ok), U(wh_fence()) };
 	struct kstats ks;
 
 	(void)state;

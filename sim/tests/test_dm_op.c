@@ -31,18 +31,18 @@
 #include <xensim/world.h>
 
 #include "../machine/layout.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define HANDLE	0x01000009u
 #define U(p)	((uint64_t)(uintptr_t)(p))
 
-/* Copies touching the fence page give EFAULT (support/fixture.h). */
+/* Copies touching the fence page give EFAULT (support/world_helpers.h). */
 static uint8_t *fence;
 
 static int group_setup(void **state)
 {
 	(void)state;
-	fence = fx_fence();
+	fence = wh_fence();
 	return 0;
 }
 
@@ -65,7 +65,7 @@ static long dm2(struct xsim_world *w, uint16_t caller, uint32_t dom,
 	long rc;
 
 	xsim_lock(w);
-	rc = xsim_dm_op(&c, &fx_fenced, dom, b, nr);
+	rc = xsim_dm_op(&c, &wh_fenced, dom, b, nr);
 	xsim_unlock(w);
 	return rc;
 }
@@ -133,7 +133,7 @@ static long server_op(struct xsim_world *w, uint16_t caller, uint32_t nr,
 static uint32_t evtchn_state(struct xsim_world *w, uint16_t d, uint32_t port,
 			     uint32_t *remote)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 
 	memset(&st, 0, sizeof(st));
@@ -150,8 +150,8 @@ static uint32_t evtchn_state(struct xsim_world *w, uint16_t d, uint32_t port,
 
 static void common_checks_in_xen_order(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller c0 = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller c0 = wh_caller(w, 0);
 	struct xen_dm_op op = dmop(XEN_DMOP_nr_vcpus);
 
 	(void)state;
@@ -190,23 +190,23 @@ static void common_checks_in_xen_order(void **state)
 	{
 		xen_dm_op_buf_t b = { .size = sizeof(op) };
 		uint64_t arg[5] = { 1, 1, U(&b), 0, 0 };
-		struct xsim_caller c = fx_caller(w, 0);
+		struct xsim_caller c = wh_caller(w, 0);
 
 		op = dmop(XEN_DMOP_nr_vcpus);
 		set_xen_guest_handle(b.h, &op);
 		xsim_lock(w);
-		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &wh_fenced, __HYPERVISOR_dm_op,
 						arg), 0);
 		assert_int_equal(op.u.nr_vcpus.vcpus, 1);
 		arg[1] = 0;
-		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &wh_fenced, __HYPERVISOR_dm_op,
 						arg), -ENODATA);
 		arg[1] = 3;
-		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &wh_fenced, __HYPERVISOR_dm_op,
 						arg), -E2BIG);
 		arg[1] = 1;
 		arg[2] = U(fence);
-		assert_int_equal(xsim_hypercall(&c, &fx_fenced, __HYPERVISOR_dm_op,
+		assert_int_equal(xsim_hypercall(&c, &wh_fenced, __HYPERVISOR_dm_op,
 						arg), -EFAULT);
 		xsim_unlock(w);
 	}
@@ -217,7 +217,7 @@ static void common_checks_in_xen_order(void **state)
 
 static void irq_ops(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_dm_op op;
 	uint64_t from = xsim_effect_next(w);
 
@@ -289,8 +289,8 @@ static void irq_ops(void **state)
 	assert_int_equal(dm(w, 0, 1, &op), 0);
 
 	/* Seven successes, each recorded against domain 1 with its sub-op. */
-	assert_int_equal(fx_effects_on(w, from, 1), 7);
-	assert_int_equal(fx_effects_elsewhere(w, from, HANDLE, 1), 0);
+	assert_int_equal(wh_effects_on(w, from, 1), 7);
+	assert_int_equal(wh_effects_elsewhere(w, from, HANDLE, 1), 0);
 	{
 		struct xsim_effect e;
 
@@ -308,7 +308,7 @@ static void irq_ops(void **state)
 static uint64_t word(struct xsim_world *w, uint16_t d, uint64_t gfn,
 		     unsigned off)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	uint64_t v = 0;
 
 	xsim_lock(w);
@@ -319,7 +319,7 @@ static uint64_t word(struct xsim_world *w, uint16_t d, uint64_t gfn,
 
 static void memory_ops(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_dm_op op;
 	struct xen_dm_op_modified_memory_extent ext[2];
 	uint8_t bitmap[64];
@@ -434,7 +434,7 @@ static void memory_ops(void **state)
 
 static void ioreq_server_lifecycle(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_dm_op op;
 	struct xsim_ioreq_server *s;
 	uint32_t remote, free_before, port;
@@ -486,7 +486,7 @@ static void ioreq_server_lifecycle(void **state)
 
 	/* Another emulator may not touch it. */
 	{
-		struct xsim_caller c0 = fx_caller(w, 0);
+		struct xsim_caller c0 = wh_caller(w, 0);
 
 		xsim_lock(w);
 		assert_int_equal(xsim_domain_set_target(&c0, 2, 1), 0);
@@ -531,7 +531,7 @@ static void ioreq_server_lifecycle(void **state)
 
 static void ioreq_server_limit(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	ioservid_t id;
 	unsigned i;
 
@@ -550,7 +550,7 @@ static void ioreq_server_limit(void **state)
 
 static void io_ranges(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	const uint32_t MAP = XEN_DMOP_map_io_range_to_ioreq_server;
 	const uint32_t UNMAP = XEN_DMOP_unmap_io_range_from_ioreq_server;
 	struct xsim_ioreq_server *s;
@@ -606,7 +606,7 @@ static void io_ranges(void **state)
 
 static void mem_type_server(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	const uint32_t MAPMT = XEN_DMOP_map_mem_type_to_ioreq_server;
 	struct xen_dm_op op;
 	ioservid_t a, b;
@@ -672,7 +672,7 @@ static int acquire(struct xsim_world *w, uint16_t caller, uint32_t d,
 
 static void ioreq_resource(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	uint32_t pages[2] = { 0 };
 	uint64_t total = 0;
 	ioservid_t id, nobuf;
@@ -689,7 +689,7 @@ static void ioreq_resource(void **state)
 	assert_int_equal(acquire(w, 0, 1, id, 0, 2, pages, NULL), 0);
 	assert_int_equal(pages[0], dom(w, 1)->ioreq[id].bufioreq_page);
 	assert_int_equal(pages[1], dom(w, 1)->ioreq[id].ioreq_page);
-	assert_int_equal(fx_effects_on(w, from, 1), 2);
+	assert_int_equal(wh_effects_on(w, from, 1), 2);
 	/* No buffered page: frame 0 is -ENOENT, frame 1 is there. */
 	assert_int_equal(acquire(w, 0, 1, nobuf, 0, 1, pages, NULL), -ENOENT);
 	assert_int_equal(acquire(w, 0, 1, nobuf, 1, 1, pages, NULL), 0);
@@ -698,7 +698,7 @@ static void ioreq_resource(void **state)
 	assert_int_equal(acquire(w, 0, 1, 0x10000, 0, 1, pages, NULL), -EINVAL);
 	/* Not the emulator, not permitted, not there, not HVM. */
 	{
-		struct xsim_caller c0 = fx_caller(w, 0);
+		struct xsim_caller c0 = wh_caller(w, 0);
 
 		xsim_lock(w);
 		assert_int_equal(xsim_domain_set_target(&c0, 2, 1), 0);
@@ -714,8 +714,8 @@ static void ioreq_resource(void **state)
 
 static void teardown_frees_servers(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller c0 = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller c0 = wh_caller(w, 0);
 	uint32_t free_before = w->sh->free_pages;
 	ioservid_t id;
 

@@ -30,7 +30,7 @@
 #include <xensim/machine.h>
 #include <xensim/world.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define HANDLE	0x02000007u	/* an effect-log handle id for the caller */
 #define U(p)	((uint64_t)(uintptr_t)(p))
@@ -169,7 +169,7 @@ static long populate(struct xsim_world *w, uint16_t dom, unsigned n)
 
 static void interface_versions(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl d = { .cmd = XEN_DOMCTL_getdomaininfo };
 	struct xen_sysctl s = { .cmd = XEN_SYSCTL_physinfo };
 
@@ -193,11 +193,11 @@ static void interface_versions(void **state)
 
 static void create_pv_and_hvm(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl_createdomain pv = pv_config(), hvm = hvm_config();
 	struct xen_domctl_getdomaininfo di;
 	struct xsim_domain_info mi;
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	uint64_t from = xsim_effect_next(w);
 	uint16_t a, b, found;
 
@@ -211,7 +211,7 @@ static void create_pv_and_hvm(void **state)
 	assert_int_equal(create(w, 0, &hvm, &b), 0);
 	assert_int_equal(hvm.flags, XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap);
 	assert_int_equal(b, 5);
-	assert_int_equal(fx_effects_on(w, from, a), 1);
+	assert_int_equal(wh_effects_on(w, from, a), 1);
 
 	assert_int_equal(info(w, a, &di, &found), 0);
 	assert_int_equal(found, a);
@@ -248,7 +248,7 @@ static void create_pv_and_hvm(void **state)
 
 static void create_rejects(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl_createdomain c;
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_createdomain };
 	uint64_t from = xsim_effect_next(w);
@@ -290,13 +290,13 @@ static void create_rejects(void **state)
 	assert_int_equal(domctl_as(w, 1, &op), -EPERM);
 	xsim_world_stats(w, &st);
 	assert_int_equal(st.nr_domains, 5);
-	assert_int_equal(fx_effects_elsewhere(w, from, HANDLE, 4), 0);
+	assert_int_equal(wh_effects_elsewhere(w, from, HANDLE, 4), 0);
 	xsim_world_detach(w);
 }
 
 static void vcpus_memory_and_info(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl_createdomain hvm = hvm_config();
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_getvcpuinfo };
 	struct xen_domctl_getdomaininfo di;
@@ -340,7 +340,7 @@ static void vcpus_memory_and_info(void **state)
 
 static void pause_unpause_destroy(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl_createdomain pv = pv_config();
 	struct xen_domctl_getdomaininfo di;
 	uint64_t from;
@@ -364,8 +364,8 @@ static void pause_unpause_destroy(void **state)
 
 	from = xsim_effect_next(w);
 	assert_int_equal(simple(w, XEN_DOMCTL_destroydomain, d), 0);
-	assert_int_equal(fx_effects_on(w, from, d), 1);
-	assert_int_equal(fx_effects_elsewhere(w, from, HANDLE, d), 0);
+	assert_int_equal(wh_effects_on(w, from, d), 1);
+	assert_int_equal(wh_effects_elsewhere(w, from, HANDLE, d), 0);
 	assert_int_equal(simple(w, XEN_DOMCTL_destroydomain, d), -ESRCH);
 	assert_int_equal(simple(w, XEN_DOMCTL_pausedomain, d), -ESRCH);
 	assert_int_equal(max_vcpus(w, d, 1), -ESRCH);
@@ -376,7 +376,7 @@ static void pause_unpause_destroy(void **state)
 
 static void getdomaininfo_walks(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl_getdomaininfo di;
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_getdomaininfo };
 	uint16_t found;
@@ -404,7 +404,7 @@ static void getdomaininfo_walks(void **state)
 
 static void unprivileged_and_unmodelled(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_pausedomain, .domain = 2 };
 	struct xen_sysctl s = { .cmd = XEN_SYSCTL_physinfo };
 
@@ -426,7 +426,7 @@ static void unprivileged_and_unmodelled(void **state)
 
 static void sysctl_queries(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl_getdomaininfo list[8];
 	struct xen_sysctl s = { .cmd = XEN_SYSCTL_physinfo };
 	struct xsim_world_stats st;
@@ -452,7 +452,7 @@ static void sysctl_queries(void **state)
 	assert_int_equal(list[0].domain, 1);
 	assert_int_equal(list[2].domain, 3);
 	assert_int_equal(list[2].flags & XEN_DOMINF_hvm_guest, 0);
-	assert_int_equal(fx_effects_on(w, from, 2), 1);
+	assert_int_equal(wh_effects_on(w, from, 2), 1);
 	/* max_domains bounds the walk. */
 	s.u.getdomaininfolist.first_domain = 0;
 	s.u.getdomaininfolist.max_domains = 2;
@@ -473,7 +473,7 @@ static void sysctl_queries(void **state)
 
 static void multicall_entries(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	domid_t dom = 2;
 	multicall_entry_t calls[3] = {
 		{ .op = __HYPERVISOR_memory_op,
@@ -498,7 +498,7 @@ static void multicall_entries(void **state)
 
 static void set_target_and_pool(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_domctl op = { .cmd = XEN_DOMCTL_set_target, .domain = 1 };
 
 	(void)state;
@@ -553,7 +553,7 @@ static void hypercall_device(void **state)
 			 XSIM_DEV_HYPERCALL);
 	/* Present whatever the profile, even where privcmd is not. */
 	for (p = xsim_profiles(); *p; p++) {
-		struct xsim_world *w = fx_world((*p)->name, false);
+		struct xsim_world *w = wh_world((*p)->name, false);
 		struct xsim_restrict_state rs;
 		enum xsim_dev_kind dev;
 		struct xsim_file f;

@@ -18,7 +18,7 @@
 #include <xensim/world.h>
 
 #include "../machine/layout.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 /* xen/include/public/event_channel.h and xen.h */
 #define EVTCHNSTAT_closed	0
@@ -41,7 +41,7 @@
 
 static struct xsim_world *world(void)
 {
-	struct xsim_world *w = fx_world("proposed", false);
+	struct xsim_world *w = wh_world("proposed", false);
 
 	xsim_lock(w);
 	return w;
@@ -56,7 +56,7 @@ static void done(struct xsim_world *w)
 static uint32_t status_of(struct xsim_world *w, uint16_t dom, uint32_t port,
 			  struct xsim_evtchn_status *st)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_evtchn_status tmp;
 
 	if (!st)
@@ -68,7 +68,7 @@ static uint32_t status_of(struct xsim_world *w, uint16_t dom, uint32_t port,
 static uint16_t new_domain(struct xsim_world *w, uint16_t domid,
 			   uint32_t max_port, uint32_t vcpus)
 {
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_domain_config cfg = {
 		.domid = domid, .max_vcpus = vcpus, .max_pages = 16,
 		.max_evtchn_port = max_port,
@@ -117,7 +117,7 @@ static void record_fires(struct xsim_world *w, struct fired *f)
 static void ports_start_at_one_lowest_free_first(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	uint32_t a, b, c;
 
 	(void)state;
@@ -144,12 +144,12 @@ static void ports_start_at_one_lowest_free_first(void **state)
 static void max_evtchn_port_is_the_last_port(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller g, dom0 = fx_caller(w, 0);
+	struct xsim_caller g, dom0 = wh_caller(w, 0);
 	uint32_t port, i;
 
 	(void)state;
 	new_domain(w, 7, 5, 1);
-	g = fx_caller(w, 7);
+	g = wh_caller(w, 7);
 	for (i = 1; i <= 5; i++) {
 		assert_int_equal(xsim_evtchn_bind_ipi(&g, 0, &port), 0);
 		assert_int_equal(port, i);
@@ -158,7 +158,7 @@ static void max_evtchn_port_is_the_last_port(void **state)
 	assert_int_equal(xsim_evtchn_alloc_unbound(&dom0, 7, 0, &port),
 			 -ENOSPC);
 	/* Full beats forbidden: Xen allocates before the XSM check. */
-	g = fx_caller(w, 1);
+	g = wh_caller(w, 1);
 	assert_int_equal(xsim_evtchn_alloc_unbound(&g, 7, 0, &port), -ENOSPC);
 	done(w);
 }
@@ -166,7 +166,7 @@ static void max_evtchn_port_is_the_last_port(void **state)
 static void dom0_has_the_whole_2l_space(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 	uint32_t port = 0, i;
 
@@ -194,7 +194,7 @@ static void dom0_has_the_whole_2l_space(void **state)
 static void alloc_unbound_rules(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
 	struct xsim_evtchn_status st;
 	uint32_t port;
 
@@ -234,7 +234,7 @@ static void alloc_unbound_rules(void **state)
 static void bind_interdomain_connects_both_ends(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 	uint32_t local;
 
@@ -257,7 +257,7 @@ static void bind_interdomain_connects_both_ends(void **state)
 static void bind_interdomain_errors(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g2 = fx_caller(w, 2);
+	struct xsim_caller dom0 = wh_caller(w, 0), g2 = wh_caller(w, 2);
 	uint32_t port, local;
 
 	(void)state;
@@ -290,7 +290,7 @@ static void bind_interdomain_errors(void **state)
 static void loopback_through_domid_self(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	uint32_t a, b;
 
 	(void)state;
@@ -316,7 +316,7 @@ static void loopback_through_domid_self(void **state)
 static void bind_virq_rules(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
 	struct xsim_evtchn_status st;
 	uint32_t p0, p1, port;
 
@@ -363,7 +363,7 @@ static void bind_virq_rules(void **state)
 static void bind_ipi_signals_itself(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 	uint32_t port;
 
@@ -383,7 +383,7 @@ static void bind_ipi_signals_itself(void **state)
 static void close_reverts_the_peer_to_unbound(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
 	struct xsim_evtchn_status st;
 	uint32_t local, again;
 
@@ -407,7 +407,7 @@ static void close_reverts_the_peer_to_unbound(void **state)
 static void close_errors(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
 
 	(void)state;
 	assert_int_equal(xsim_evtchn_close(&dom0, XSIM_DOMID_SELF, 4096),
@@ -426,7 +426,7 @@ static void close_errors(void **state)
 static void send_by_port_state(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
 	uint32_t local, unbound;
 
 	(void)state;
@@ -459,7 +459,7 @@ static void send_by_port_state(void **state)
 static void consumer_gets_one_delivery_until_unmasked(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct fired f;
 	uint32_t local;
 
@@ -498,7 +498,7 @@ static void consumer_gets_one_delivery_until_unmasked(void **state)
 static void set_consumer_rules(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct fired f;
 	uint32_t port;
 
@@ -517,7 +517,7 @@ static void set_consumer_rules(void **state)
 	assert_int_equal(xsim_evtchn_set_consumer(&dom0, port, 4), 0);
 	/* The guest connects and notifies: consumer 4 hears it. */
 	{
-		struct xsim_caller g1 = fx_caller(w, 1);
+		struct xsim_caller g1 = wh_caller(w, 1);
 		uint32_t gport;
 
 		assert_int_equal(xsim_evtchn_bind_interdomain(&g1, 0, port,
@@ -539,7 +539,7 @@ static void set_consumer_rules(void **state)
 static void undelivered_without_a_hook(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	const struct xsim_hooks none = { 0 };
 	uint32_t local;
 
@@ -557,7 +557,7 @@ static void undelivered_without_a_hook(void **state)
 static void status_permissions(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller g1 = fx_caller(w, 1), dom0 = fx_caller(w, 0);
+	struct xsim_caller g1 = wh_caller(w, 1), dom0 = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 
 	(void)state;
@@ -574,8 +574,8 @@ static void status_permissions(void **state)
 static void reset_closes_every_port(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
-	struct xsim_caller g2 = fx_caller(w, 2);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
+	struct xsim_caller g2 = wh_caller(w, 2);
 	uint32_t local, port;
 
 	(void)state;
@@ -601,13 +601,13 @@ static void reset_closes_every_port(void **state)
 static void teardown_closes_and_frees(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g;
+	struct xsim_caller dom0 = wh_caller(w, 0), g;
 	struct xsim_evtchn_status st;
 	uint32_t free_before, local, port, i;
 
 	(void)state;
 	new_domain(w, 9, 1000, 1);
-	g = fx_caller(w, 9);
+	g = wh_caller(w, 9);
 	/* dom0's first bucket is not the guest's to free. */
 	assert_int_equal(xsim_evtchn_bind_ipi(&dom0, 0, &port), 0);
 	free_before = w->sh->free_pages;
@@ -628,7 +628,7 @@ static void teardown_closes_and_frees(void **state)
 	new_domain(w, 9, 0, 1);
 	assert_int_equal(status_of(w, 9, 1, NULL), EVTCHNSTAT_closed);
 	assert_int_equal(xsim_evtchn_status(&dom0, 9, port, &st), -EINVAL);
-	g = fx_caller(w, 9);
+	g = wh_caller(w, 9);
 	assert_int_equal(xsim_evtchn_bind_ipi(&g, 0, &port), 0);
 	assert_int_equal(port, 1);
 	done(w);
@@ -663,7 +663,7 @@ static void assert_effect(const struct xsim_effect *e, uint16_t domid,
 static void effects_name_the_other_end_and_the_handle(void **state)
 {
 	struct xsim_world *w = world();
-	struct xsim_caller dom0 = fx_caller(w, 0), g1 = fx_caller(w, 1);
+	struct xsim_caller dom0 = wh_caller(w, 0), g1 = wh_caller(w, 1);
 	struct xsim_evtchn_status st;
 	struct eff_list l;
 	uint32_t local, port;
@@ -717,7 +717,7 @@ static void effects_name_the_other_end_and_the_handle(void **state)
 	assert_int_equal(xsim_evtchn_bind_interdomain(&dom0, 3, 7, &port),
 			 -EINVAL);
 	assert_int_equal(xsim_evtchn_alloc_unbound(&g1, 3, 0, &port), -EPERM);
-	assert_int_equal(fx_effects_on(w, seq, 3), 0);
+	assert_int_equal(wh_effects_on(w, seq, 3), 0);
 	done(w);
 }
 

@@ -22,7 +22,7 @@
 #include <xensim/machine.h>
 #include <xensim/uapi.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define EVTCHNSTAT_closed	0
 #define EVTCHNSTAT_unbound	1
@@ -110,7 +110,7 @@ static const struct prof *prof_of(void **state)
 
 static struct xsim_world *world(const struct prof *p, struct wakes *wk)
 {
-	struct xsim_world *w = fx_world(p->name, false);
+	struct xsim_world *w = wh_world(p->name, false);
 
 	if (wk) {
 		memset(wk, 0, sizeof(*wk));
@@ -246,7 +246,7 @@ static int guest_pending(struct xsim_world *w, uint16_t dom, uint32_t port)
 static uint32_t status_of(struct xsim_world *w, uint16_t dom, uint32_t port,
 			  struct xsim_evtchn_status *st)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_evtchn_status tmp;
 
 	if (!st)
@@ -260,7 +260,7 @@ static uint32_t status_of(struct xsim_world *w, uint16_t dom, uint32_t port,
 /* A dom0 port made behind the device's back (a "static" one). */
 static uint32_t dom0_unbound(struct xsim_world *w, uint16_t remote)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	uint32_t port;
 
 	xsim_lock(w);
@@ -460,11 +460,11 @@ static void restricted_ioctls(void **state)
 				 EVTCHNSTAT_unbound);
 		assert_int_equal(st.remote_dom, 0);
 		/* ...and the log shows nothing but the target. */
-		assert_int_equal(fx_effects_elsewhere(w, seq, id, TARGET), 0);
-		assert_true(fx_effects_on(w, seq, TARGET) > 0);
+		assert_int_equal(wh_effects_elsewhere(w, seq, id, TARGET), 0);
+		assert_true(wh_effects_on(w, seq, TARGET) > 0);
 	} else {
 		/* Bound: the oracle sees this handle reach domain 2. */
-		assert_true(fx_effects_elsewhere(w, seq, id, TARGET) > 0);
+		assert_true(wh_effects_elsewhere(w, seq, id, TARGET) > 0);
 	}
 	xsim_dev_release(w, f);
 	xsim_world_detach(w);
@@ -487,7 +487,7 @@ static void ports_bound_before_restrict_keep_working(void **state)
 	assert_int_equal(notify(w, f, (unsigned)port), 0);
 	assert_int_equal(guest_pending(w, OTHER, 1), 1);
 	/* Not retroactive: the log shows the event reaching domain 2. */
-	assert_int_equal(fx_effects_on(w, seq, OTHER), 1);
+	assert_int_equal(wh_effects_on(w, seq, OTHER), 1);
 	/* Events from domain 2 still arrive. */
 	assert_int_equal(rd_port(w, f), port);	/* the bind's own event */
 	assert_int_equal(wr_port(w, f, (uint32_t)port), 4);
@@ -788,7 +788,7 @@ static void bind_static_existing_ports(void **state)
 	assert_int_equal(bind_static(w, g, 5000), -EINVAL);
 	/* Events on it arrive like on any other. */
 	{
-		struct xsim_caller g1 = fx_caller(w, TARGET);
+		struct xsim_caller g1 = wh_caller(w, TARGET);
 		uint32_t gport;
 
 		xsim_lock(w);
@@ -817,7 +817,7 @@ static void domu_handle_binds_in_its_own_domain(void **state)
 	const struct prof *p = prof_of(state);
 	struct xsim_world *w = world(p, NULL);
 	struct xsim_file f = open_as(w, TARGET);
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 	uint32_t local;
 	long port;

@@ -20,7 +20,7 @@
 
 #include "../machine/layout.h"
 #include "gnt_mapper.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define GTF_permit_access	1u
 #define GTF_readonly		(1u << 2)
@@ -36,7 +36,7 @@ struct env {
 
 static void env_open(struct env *e, const char *profile)
 {
-	e->w = fx_world(profile, false);
+	e->w = wh_world(profile, false);
 	gnt_mapper_init(&e->m, e->w);
 	e->free0 = e->w->sh->free_pages;
 	assert_int_equal(xsim_dev_open(e->w, XSIM_DEV_GNTALLOC, 0, &e->f), 0);
@@ -113,7 +113,7 @@ static void do_munmap(struct env *e, void *addr, unsigned pages)
 static int guest_map(struct xsim_world *w, uint16_t dom, uint32_t ref,
 		     bool readonly, uint32_t *page)
 {
-	struct xsim_caller c = fx_caller(w, dom);
+	struct xsim_caller c = wh_caller(w, dom);
 	int rc;
 
 	xsim_lock(w);
@@ -124,7 +124,7 @@ static int guest_map(struct xsim_world *w, uint16_t dom, uint32_t ref,
 
 static int guest_unmap(struct xsim_world *w, uint16_t dom, uint32_t ref)
 {
-	struct xsim_caller c = fx_caller(w, dom);
+	struct xsim_caller c = wh_caller(w, dom);
 	int rc;
 
 	xsim_lock(w);
@@ -154,13 +154,13 @@ static void test_open_per_profile(void **state)
 
 	(void)state;
 	for (p = present; *p; p++) {
-		w = fx_world(*p, false);
+		w = wh_world(*p, false);
 		assert_int_equal(xsim_dev_open(w, XSIM_DEV_GNTALLOC, 0, &f), 0);
 		xsim_dev_release(w, f);
 		xsim_world_detach(w);
 	}
 	for (p = absent; *p; p++) {
-		w = fx_world(*p, false);
+		w = wh_world(*p, false);
 		assert_int_equal(xsim_dev_open(w, XSIM_DEV_GNTALLOC, 0, &f),
 				 -ENODEV);
 		xsim_world_detach(w);
@@ -287,8 +287,8 @@ static void test_notify_send_event(void **state)
 
 	(void)state;
 	env_open(&e, "linux");
-	g1 = fx_caller(e.w, 1);
-	dom0 = fx_caller(e.w, 0);
+	g1 = wh_caller(e.w, 1);
+	dom0 = wh_caller(e.w, 0);
 	xsim_lock(e.w);
 	assert_int_equal(xsim_evtchn_alloc_unbound(&g1, XSIM_DOMID_SELF, 0,
 						   &gport), 0);
@@ -423,8 +423,8 @@ static void test_restrict_proposed(void **state)
 	assert_int_equal(alloc(&e, 1, 1, true, &index, &id), 0);
 	assert_int_equal(id, 8);	/* the refused requests took nothing */
 	assert_int_equal(dealloc(&e, index, 1), 0);
-	assert_int_equal(fx_effects_elsewhere(e.w, seq, eid, 1), 0);
-	assert_true(fx_effects_on(e.w, seq, 1) > 0);
+	assert_int_equal(wh_effects_elsewhere(e.w, seq, eid, 1), 0);
+	assert_true(wh_effects_on(e.w, seq, 1) > 0);
 	env_close(&e);
 }
 

@@ -20,7 +20,7 @@
 
 #include "../machine/layout.h"
 #include "gnt_mapper.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define GTF_permit_access	1u
 #define GNTCOPY_source_gref	(1u << 0)
@@ -39,7 +39,7 @@ struct env {
 
 static void env_open(struct env *e, const char *profile)
 {
-	e->w = fx_world(profile, false);
+	e->w = wh_world(profile, false);
 	gnt_mapper_init(&e->m, e->w);
 	assert_int_equal(xsim_dev_open(e->w, XSIM_DEV_GNTDEV, 0, &e->f), 0);
 }
@@ -129,7 +129,7 @@ static uint16_t entry_flags(struct xsim_world *w, uint16_t dom, uint32_t ref)
 static uint8_t guest_byte(struct xsim_world *w, uint16_t dom, uint64_t gfn,
 			  uint32_t off)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	uint8_t b = 0xEE;
 
 	xsim_lock(w);
@@ -148,12 +148,12 @@ static void test_open_per_profile(void **state)
 
 	(void)state;
 	for (p = with_gntdev; *p; p++) {
-		w = fx_world(*p, false);
+		w = wh_world(*p, false);
 		assert_int_equal(xsim_dev_open(w, XSIM_DEV_GNTDEV, 0, &f), 0);
 		xsim_dev_release(w, f);
 		xsim_world_detach(w);
 	}
-	w = fx_world("netbsd", false);
+	w = wh_world("netbsd", false);
 	assert_int_equal(xsim_dev_open(w, XSIM_DEV_GNTDEV, 0, &f), -ENODEV);
 	xsim_world_detach(w);
 }
@@ -391,8 +391,8 @@ static void test_notify_send_event(void **state)
 
 	(void)state;
 	env_open(&e, "proposed");
-	g1 = fx_caller(e.w, 1);
-	dom0 = fx_caller(e.w, 0);
+	g1 = wh_caller(e.w, 1);
+	dom0 = wh_caller(e.w, 0);
 	xsim_lock(e.w);
 	assert_int_equal(xsim_evtchn_alloc_unbound(&g1, XSIM_DOMID_SELF, 0,
 						   &gport), 0);
@@ -614,7 +614,7 @@ static void test_restrict_proposed(void **state)
 	/* An unmap notification to domain 1 is an event in domain 1 only. */
 	{
 		struct ioctl_gntdev_unmap_notify n = { 0 };
-		struct xsim_caller g1 = fx_caller(e.w, 1), d0 = fx_caller(e.w, 0);
+		struct xsim_caller g1 = wh_caller(e.w, 1), d0 = wh_caller(e.w, 0);
 		uint32_t gport, lport;
 
 		xsim_lock(e.w);
@@ -634,8 +634,8 @@ static void test_restrict_proposed(void **state)
 		xsim_unlock(e.w);
 	}
 	/* Nothing but domain 1 was touched through this handle. */
-	assert_int_equal(fx_effects_elsewhere(e.w, seq, id, 1), 0);
-	assert_true(fx_effects_on(e.w, seq, 1) > 0);
+	assert_int_equal(wh_effects_elsewhere(e.w, seq, id, 1), 0);
+	assert_true(wh_effects_on(e.w, seq, 1) > 0);
 	env_close(&e);
 }
 

@@ -20,7 +20,7 @@
 #include <xensim/world.h>
 
 #include "../machine/layout.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 /* xen/include/public/grant_table.h */
 #define GTF_permit_access	1u
@@ -42,7 +42,7 @@ struct entry_v1 {
 
 static struct xsim_world *world(void)
 {
-	struct xsim_world *w = fx_world("proposed", false);
+	struct xsim_world *w = wh_world("proposed", false);
 
 	xsim_lock(w);
 	return w;
@@ -56,7 +56,7 @@ static void done(struct xsim_world *w)
 
 static struct xsim_caller caller(struct xsim_world *w, uint16_t domid)
 {
-	struct xsim_caller c = fx_caller(w, domid);
+	struct xsim_caller c = wh_caller(w, domid);
 
 	c.handle = HANDLE;
 	return c;
@@ -86,7 +86,7 @@ static uint64_t pattern(uint16_t dom, uint64_t gfn, uint32_t off)
 static uint16_t new_guest(struct xsim_world *w, uint16_t domid,
 			  uint32_t max_frames)
 {
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_domain_config cfg = {
 		.domid = domid, .max_vcpus = 1, .max_pages = 64,
 		.max_grant_frames = max_frames,

@@ -32,7 +32,7 @@
 #include <xensim/machine.h>
 #include <xensim/world.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define HANDLE	0x01000005u	/* an effect-log handle id for the caller */
 
@@ -58,7 +58,7 @@ static void *bad_page(void)
 static int group_setup(void **state)
 {
 	(void)state;
-	fence = fx_fence();
+	fence = wh_fence();
 	return 0;
 }
 
@@ -76,7 +76,7 @@ static long hc(struct xsim_world *w, uint16_t dom, uint64_t op, uint64_t a0,
 	long rc;
 
 	xsim_lock(w);
-	rc = xsim_hypercall(&c, &fx_fenced, op, arg);
+	rc = xsim_hypercall(&c, &wh_fenced, op, arg);
 	xsim_unlock(w);
 	return rc;
 }
@@ -94,7 +94,7 @@ static long mem(struct xsim_world *w, uint16_t dom, uint64_t cmd, void *arg)
 static uint64_t read_word(struct xsim_world *w, uint16_t dom, uint64_t gfn,
 			  unsigned off)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	uint64_t v = 0;
 
 	xsim_lock(w);
@@ -105,7 +105,7 @@ static uint64_t read_word(struct xsim_world *w, uint16_t dom, uint64_t gfn,
 
 static bool populated(struct xsim_world *w, uint16_t dom, uint64_t gfn)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	uint64_t v;
 	int rc;
 
@@ -119,7 +119,7 @@ static bool populated(struct xsim_world *w, uint16_t dom, uint64_t gfn)
 
 static void version_numbers_and_strings(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	xen_extraversion_t extra;
 	xen_capabilities_info_t caps;
 	xen_changeset_info_t cs;
@@ -152,7 +152,7 @@ static void version_numbers_and_strings(void **state)
 
 static void version_features_and_handle(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	xen_feature_info_t fi = { .submap_idx = 0 };
 	uint8_t h[16];
 
@@ -176,7 +176,7 @@ static void version_features_and_handle(void **state)
 
 static void version_privileged_subops(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	xen_commandline_t cmdline;
 	/* xen_build_id_t is a length followed by a flexible array. */
 	union {
@@ -204,7 +204,7 @@ static void version_privileged_subops(void **state)
 
 static void version_bad_pointers(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	void *bad = bad_page();
 
 	(void)state;
@@ -221,7 +221,7 @@ static void version_bad_pointers(void **state)
 
 static void unmodelled_hypercalls(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 
 	(void)state;
 	/* domctl/sysctl are modelled (test_domctl.c): a NULL op faults. */
@@ -259,7 +259,7 @@ static struct xen_memory_reservation resv(uint16_t dom, xen_pfn_t *list,
 
 static void memory_populate_and_decrease(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	xen_pfn_t gfns[3] = { 300, 301, 302 };
 	struct xen_memory_reservation r = resv(1, gfns, 3, 0);
 	domid_t d1 = 1;
@@ -270,8 +270,8 @@ static void memory_populate_and_decrease(void **state)
 	assert_int_equal(mem(w, 0, XENMEM_populate_physmap, &r), 3);
 	assert_int_equal(mem(w, 0, XENMEM_current_reservation, &d1), 259);
 	assert_int_equal(read_word(w, 1, 301, 8), pattern(1, 301, 8));
-	assert_true(fx_effects_on(w, from, 1) > 0);
-	assert_int_equal(fx_effects_elsewhere(w, from, HANDLE, 1), 0);
+	assert_true(wh_effects_on(w, from, 1) > 0);
+	assert_int_equal(wh_effects_elsewhere(w, from, HANDLE, 1), 0);
 	/* HVM: the gfns are not rewritten. */
 	assert_int_equal(gfns[2], 302);
 	/* Decrease two of them; the third stays. */
@@ -296,7 +296,7 @@ static void memory_populate_and_decrease(void **state)
 
 static void memory_reservation_failures_are_counts(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	void *bad = bad_page();
 	xen_pfn_t gfns[2] = { 500, 501 };
 	struct xen_memory_reservation r;
@@ -343,7 +343,7 @@ static void memory_reservation_failures_are_counts(void **state)
 
 static void memory_max_pages_and_increase(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	xen_pfn_t list[4] = { 0 };
 	struct xen_memory_reservation r;
 	domid_t d3 = 3, d1 = 1;
@@ -375,7 +375,7 @@ static void memory_max_pages_and_increase(void **state)
 
 static void memory_domain_statistics(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	void *bad = bad_page();
 	domid_t d;
 
@@ -404,7 +404,7 @@ static void memory_domain_statistics(void **state)
 
 static void memory_add_and_remove_physmap(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xen_add_to_physmap x = { .domid = 1, .space = XENMAPSPACE_gmfn,
 					.idx = 5, .gpfn = 800 };
 	struct xen_remove_from_physmap rm = { .domid = 1, .gpfn = 800 };
@@ -454,8 +454,8 @@ static void memory_add_and_remove_physmap(void **state)
 
 static void memory_acquire_resource(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller c0 = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller c0 = wh_caller(w, 0);
 	xen_mem_acquire_resource_t x;
 	xen_pfn_t frames[3] = { 0 };
 	uint32_t page = 0;
@@ -527,7 +527,7 @@ static long ev(struct xsim_world *w, uint16_t dom, int cmd, void *arg)
 
 static void evtchn_ops(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	evtchn_alloc_unbound_t au = { .dom = DOMID_SELF, .remote_dom = 1 };
 	evtchn_bind_interdomain_t bi = { .remote_dom = 1, .remote_port = 1 };
 	evtchn_status_t st = { .dom = DOMID_SELF };
@@ -594,7 +594,7 @@ static long gt(struct xsim_world *w, uint16_t dom, unsigned cmd, void *uop,
 
 static void gnttab_size_and_setup(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	gnttab_query_size_t q = { .dom = 1 };
 	gnttab_setup_table_t s = { .dom = 1, .nr_frames = 2 };
 	xen_pfn_t frames[2] = { 0 };
@@ -654,7 +654,7 @@ static void gnttab_size_and_setup(void **state)
 
 static void gnttab_map_unmap(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	gnttab_map_grant_ref_t m[4];
 	gnttab_unmap_grant_ref_t u;
 	void *bad = bad_page();
@@ -704,7 +704,7 @@ static void gnttab_map_unmap(void **state)
 
 static void gnttab_copy_op(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	gnttab_copy_t cp[3];
 	void *bad = bad_page();
 
@@ -760,7 +760,7 @@ static long hvm(struct xsim_world *w, uint16_t dom, unsigned op,
 
 static void hvm_params(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	xen_hvm_param_t p = { .domid = 1, .index = HVM_PARAM_STORE_PFN,
 			      .value = 0xfeffe };
 	uint64_t from = xsim_effect_next(w);
@@ -814,8 +814,8 @@ static void hvm_params(void **state)
 	assert_int_equal(hvm(w, 0, HVMOP_get_param, bad), -EFAULT);
 	assert_int_equal(hvm(w, 0, HVMOP_set_param, NULL), -EFAULT);
 	/* Every effect landed on domain 1 (the two EPERM reads none). */
-	assert_int_equal(fx_effects_elsewhere(w, from, HANDLE, 1), 0);
-	assert_true(fx_effects_on(w, from, 1) >= 5);
+	assert_int_equal(wh_effects_elsewhere(w, from, HANDLE, 1), 0);
+	assert_true(wh_effects_on(w, from, 1) >= 5);
 	xsim_world_detach(w);
 }
 

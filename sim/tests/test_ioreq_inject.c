@@ -35,7 +35,7 @@
 #include <xensim/world.h>
 
 #include "../machine/layout.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define U(p)		((uint64_t)(uintptr_t)(p))
 #define DOM		1u
@@ -70,7 +70,7 @@ struct fake_dm {
 
 static long dm_op(struct xsim_world *w, struct xen_dm_op *op)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_ubuf b = { U(op), sizeof(*op) };
 	long rc;
 
@@ -113,7 +113,7 @@ static ioservid_t dm_create_server(struct xsim_world *w, uint8_t bufioreq)
 
 static void dm_setup(struct fake_dm *dm, struct xsim_world *w)
 {
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	uint32_t pages[2];
 
 	memset(dm, 0, sizeof(*dm));
@@ -160,7 +160,7 @@ static uint32_t pci_read(uint32_t sbdf, uint32_t reg, uint32_t size)
 static uint64_t guest_ram(struct fake_dm *dm, uint64_t paddr, uint64_t *val,
 			  uint32_t size, bool write)
 {
-	struct xsim_caller c = fx_caller(dm->w, 0);
+	struct xsim_caller c = wh_caller(dm->w, 0);
 	int rc;
 
 	xsim_lock(dm->w);
@@ -229,7 +229,7 @@ static void set_state(ioreq_t *p, unsigned s)
 static void *dm_main(void *arg)
 {
 	struct fake_dm *dm = arg;
-	struct xsim_caller c = fx_caller(dm->w, 0);
+	struct xsim_caller c = wh_caller(dm->w, 0);
 	ioreq_t *p = &dm->slots[0];
 
 	dm->running = 1;
@@ -319,7 +319,7 @@ static void pio_write(struct xsim_world *w, uint64_t port, uint32_t size,
 
 static void pio_round_trip(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq_outcome o;
 	struct fake_dm dm;
 
@@ -345,7 +345,7 @@ static void pio_round_trip(void **state)
 
 static void pci_config_through_cf8(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq_outcome o;
 	struct fake_dm dm;
 
@@ -393,7 +393,7 @@ static void pci_config_through_cf8(void **state)
 
 static void mmio_copy_and_data_is_ptr(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq_outcome o;
 	struct xsim_ioreq r;
 	struct fake_dm dm;
@@ -439,11 +439,11 @@ static void mmio_copy_and_data_is_ptr(void **state)
 
 static void null_handler_without_server(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq_outcome o;
 	struct xsim_ioreq r;
 	uint64_t v = 0;
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 
 	(void)state;
 	/* Domain 2 has no server at all: reads all ones, writes vanish. */
@@ -472,7 +472,7 @@ static void null_handler_without_server(void **state)
 
 static void newest_enabled_server_wins(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq_outcome o;
 	struct fake_dm dm;
 	ioservid_t older;
@@ -508,7 +508,7 @@ static void newest_enabled_server_wins(void **state)
 
 static void buffered_vga_write(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq_outcome o;
 	struct xsim_ioreq r;
 	struct fake_dm dm;
@@ -562,7 +562,7 @@ static void buffered_vga_write(void **state)
 
 static void timeout_withdraws_an_untaken_request(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq r = rq(XSIM_IOREQ_TYPE_PIO, XSIM_IOREQ_READ, 0x71, 1,
 				 0);
 	struct fake_dm dm;
@@ -582,7 +582,7 @@ static void timeout_withdraws_an_untaken_request(void **state)
 
 static void busy_slot_and_late_answer(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq r = rq(XSIM_IOREQ_TYPE_PIO, XSIM_IOREQ_READ, 0x71, 1,
 				 0);
 	struct fake_dm dm;
@@ -607,7 +607,7 @@ static void busy_slot_and_late_answer(void **state)
 
 static void broken_device_model(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq r = rq(XSIM_IOREQ_TYPE_PIO, XSIM_IOREQ_READ, 0x71, 1,
 				 0);
 	struct fake_dm dm;
@@ -637,7 +637,7 @@ static void broken_device_model(void **state)
 
 static void bad_arguments(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
+	struct xsim_world *w = wh_world(NULL, false);
 	struct xsim_ioreq r;
 
 	(void)state;

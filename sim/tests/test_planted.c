@@ -15,7 +15,7 @@
 
 #include <xensim/device.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 /* Linux include/uapi/xen/privcmd.h layouts, written out (no uapi here). */
 struct t_dm_op_buf { void *uptr; size_t size; };
@@ -25,7 +25,7 @@ struct t_dm_op { uint16_t dom; uint16_t num; uint32_t pad; const struct t_dm_op_
 
 static void no_plant_in_a_normal_build(void **state)
 {
-	struct xsim_world *w = fx_world("proposed", false);
+	struct xsim_world *w = wh_world("proposed", false);
 	uint8_t op[72] = { 9 };	/* XEN_DMOP_set_isa_irq_level */
 	struct t_dm_op_buf bufs[3] = { { op, sizeof(op) }, { op, 8 }, { op, 8 } };
 	struct t_dm_op arg = { .dom = 2, .num = 3, .ubufs = bufs };

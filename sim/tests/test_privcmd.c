@@ -25,7 +25,7 @@
 #include <xensim/machine.h>
 #include <xensim/uapi.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define U(p)		((uint64_t)(uintptr_t)(p))
 #define PAGE		4096u
@@ -72,7 +72,7 @@ static uint64_t pattern(uint16_t domid, uint64_t gfn, unsigned off)
 
 /* ---- the test's transport: fenced copies and real mappings ---- */
 
-/* Copies touching the fence page give EFAULT (support/fixture.h). */
+/* Copies touching the fence page give EFAULT (support/world_helpers.h). */
 static uint8_t *fence;
 
 struct tvma {
@@ -115,22 +115,22 @@ static int t_map_page(void *ctx, uint64_t addr, uint32_t page, int prot)
 }
 
 static const struct xsim_uaccess ua_map = {
-	.copy_in = fx_fenced_copy_in,
-	.copy_out = fx_fenced_copy_out,
+	.copy_in = wh_fenced_copy_in,
+	.copy_out = wh_fenced_copy_out,
 	.vma_check = t_vma_check,
 	.map_page = t_map_page,
 };
 
 /* A transport without mmap support (CUSE). */
 static const struct xsim_uaccess ua_nomap = {
-	.copy_in = fx_fenced_copy_in,
-	.copy_out = fx_fenced_copy_out,
+	.copy_in = wh_fenced_copy_in,
+	.copy_out = wh_fenced_copy_out,
 };
 
 static int group_setup(void **state)
 {
 	(void)state;
-	fence = fx_fence();
+	fence = wh_fence();
 	return 0;
 }
 
@@ -152,7 +152,7 @@ static struct env env_open(const char *profile, uint16_t caller)
 {
 	struct env e;
 
-	e.w = fx_world(profile, false);
+	e.w = wh_world(profile, false);
 	assert_int_equal(xsim_dev_open(e.w, XSIM_DEV_PRIVCMD, caller, &e.f), 0);
 	e.id = xsim_file_effect_id(e.f);
 	tport.w = e.w;
@@ -353,7 +353,7 @@ static long gsi(struct env *e)
 static uint64_t mem_word(struct env *e, uint16_t dom, uint64_t gfn,
 			 unsigned off)
 {
-	struct xsim_caller c = fx_caller(e->w, 0);
+	struct xsim_caller c = wh_caller(e->w, 0);
 	uint64_t v = 0;
 
 	xsim_lock(e->w);
@@ -365,7 +365,7 @@ static uint64_t mem_word(struct env *e, uint16_t dom, uint64_t gfn,
 /* Map the machine frame of HVM domain 1's gfn 0 as a frame of PV domain 3. */
 static int pv_map_of_hvm_page(struct env *e)
 {
-	struct xsim_caller c = fx_caller(e->w, 0);
+	struct xsim_caller c = wh_caller(e->w, 0);
 	uint32_t page;
 	int rc;
 
@@ -687,8 +687,8 @@ static void proposed_restricted_ops(void **state)
 	assert_int_equal(gsi(&e), -ENOSYS);
 	assert_int_equal(ioc(&e, _IOC(_IOC_NONE, 'P', 0x33, 0), NULL), -ENOTTY);
 	/* The oracle: after restrict, only domain 1 was touched. */
-	assert_int_equal(fx_effects_elsewhere(e.w, from, e.id, 1), 0);
-	assert_true(fx_effects_on(e.w, from, 1) >= 3);
+	assert_int_equal(wh_effects_elsewhere(e.w, from, e.id, 1), 0);
+	assert_true(wh_effects_on(e.w, from, 1) >= 3);
 	env_close(&e);
 }
 
@@ -817,8 +817,8 @@ static void linux_restricted_ops(void **state)
 	assert_int_equal(ioc(&e, IOCTL_PRIVCMD_MMAP_RESOURCE, NULL), -EFAULT);
 	assert_int_equal(irqfd(&e, 1, 5, 0), -ENOTTY);
 	assert_int_equal(gsi(&e), -ENOTTY);
-	assert_int_equal(fx_effects_elsewhere(e.w, from, e.id, 1), 0);
-	assert_true(fx_effects_on(e.w, from, 1) >= 4);
+	assert_int_equal(wh_effects_elsewhere(e.w, from, e.id, 1), 0);
+	assert_true(wh_effects_on(e.w, from, 1) >= 4);
 	env_close(&e);
 }
 
@@ -868,7 +868,7 @@ static void xsa482_born_restricted(void **state)
 	/* The kernel passes it; Xen refuses: domain 2 is not 1's device model. */
 	assert_int_equal(isa_irq(&e, 1), -EPERM);
 	{
-		struct xsim_caller c0 = fx_caller(e.w, 0);
+		struct xsim_caller c0 = wh_caller(e.w, 0);
 
 		xsim_lock(e.w);
 		assert_int_equal(xsim_domain_set_target(&c0, 2, 1), 0);
@@ -921,8 +921,8 @@ static void open_close_records(void **state)
 	assert_int_equal(r[1].handle, id);
 	assert_int_equal(r[1].domid, 1);
 	/* Opens touch no domain: the oracle's counts are unchanged. */
-	assert_int_equal(fx_effects_elsewhere(e.w, from, id, 1), 0);
-	assert_int_equal(fx_effects_on(e.w, from, 2), 0);
+	assert_int_equal(wh_effects_elsewhere(e.w, from, id, 1), 0);
+	assert_int_equal(wh_effects_on(e.w, from, 2), 0);
 	e.f = f;
 	e.id = id;
 	env_close(&e);
@@ -998,8 +998,8 @@ static void netbsd_profile(void **state)
 	assert_int_equal(batch1_one(&e, 3), 0);
 	assert_int_equal(batch2_one(&e, 1), 0);
 	assert_int_equal(resource_size(&e, 2, RESOURCE_grant_table, NULL), 0);
-	assert_true(fx_effects_on(e.w, from, 2) > 0);
-	assert_true(fx_effects_on(e.w, from, 3) > 0);
+	assert_true(wh_effects_on(e.w, from, 2) > 0);
+	assert_true(wh_effects_on(e.w, from, 3) > 0);
 	env_close(&e);
 }
 

@@ -15,7 +15,7 @@
 #include <xensim/machine.h>
 #include <xensim/world.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 struct fx {
 	struct xsim_world *w;
@@ -27,7 +27,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->w = fx_world("proposed", false);
+	f->w = wh_world("proposed", false);
 	assert_int_equal(xsim_snapshot_take(f->w, &f->s), 0);
 	*state = f;
 	return 0;
@@ -64,7 +64,7 @@ static void test_untouched_is_same(void **state)
 /* Changes through the machine, each logged against the domain it hits. */
 static void change_guests(struct xsim_world *w)
 {
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	uint32_t port, page;
 	uint8_t byte = 0x5a;
 
@@ -104,7 +104,7 @@ static void test_unnamed_caller_is_missed(void **state)
 static void test_created_domain_forgotten(void **state)
 {
 	struct fx *f = *state;
-	struct xsim_caller dom0 = fx_caller(f->w, 0);
+	struct xsim_caller dom0 = wh_caller(f->w, 0);
 	struct xsim_domain_config cfg = { .domid = 7, .max_vcpus = 1,
 					  .max_pages = 16 };
 	uint16_t id;

@@ -20,7 +20,7 @@
 #include <xensim/profile.h>
 #include <xensim/world.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 static uint64_t pattern(uint16_t domid, uint64_t gfn, unsigned off)
 {
@@ -29,8 +29,8 @@ static uint64_t pattern(uint16_t domid, uint64_t gfn, unsigned off)
 
 static void default_world_has_dom0_and_three_guests(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_domain_info info;
 	uint64_t word;
 
@@ -75,7 +75,7 @@ static void every_profile_creates_a_world(void **state)
 
 	(void)state;
 	for (p = xsim_profiles(); *p; p++) {
-		struct xsim_world *w = fx_world((*p)->name, true);
+		struct xsim_world *w = wh_world((*p)->name, true);
 
 		assert_string_equal(xsim_world_profile(w)->name, (*p)->name);
 		xsim_world_detach(w);
@@ -84,8 +84,8 @@ static void every_profile_creates_a_world(void **state)
 
 static void domain_create_and_destroy(void **state)
 {
-	struct xsim_world *w = fx_world("linux", true);
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_world *w = wh_world("linux", true);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_domain_config cfg = { .domid = XSIM_DOMID_INVALID,
 					  .hvm = true, .max_pages = 64 };
 	struct xsim_world_stats before, after;
@@ -108,7 +108,7 @@ static void domain_create_and_destroy(void **state)
 	assert_int_equal(xsim_mem_populate(&dom0, a, 64, 1), -ENOMEM);
 	/* An unprivileged domain may not create or destroy. */
 	{
-		struct xsim_caller guest = fx_caller(w, a);
+		struct xsim_caller guest = wh_caller(w, a);
 
 		cfg.domid = XSIM_DOMID_INVALID;
 		assert_int_equal(xsim_domain_create(&guest, &cfg, &b), -EPERM);
@@ -128,9 +128,9 @@ static void domain_create_and_destroy(void **state)
 
 static void memory_populate_translate_decrease(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller dom0 = fx_caller(w, 0);
-	struct xsim_caller guest3 = fx_caller(w, 3);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller dom0 = wh_caller(w, 0);
+	struct xsim_caller guest3 = wh_caller(w, 3);
 	uint32_t page, page2;
 	uint64_t big = 0xFEFF0;
 
@@ -160,8 +160,8 @@ static void memory_populate_translate_decrease(void **state)
 
 static void effect_log_names_domain_and_handle(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_effect e[8];
 	uint64_t from;
 	uint32_t page;
@@ -180,8 +180,8 @@ static void effect_log_names_domain_and_handle(void **state)
 	assert_int_equal(e[0].op, XSIM_OP_FOREIGN_MAP);
 	assert_int_equal(e[0].detail, 7);
 	assert_string_equal(xsim_effect_kind_name(e[0].kind), "map");
-	assert_int_equal(fx_effects_elsewhere(w, from, 42, 2), 0);
-	assert_int_equal(fx_effects_on(w, from, 2), 1);
+	assert_int_equal(wh_effects_elsewhere(w, from, 42, 2), 0);
+	assert_int_equal(wh_effects_on(w, from, 2), 1);
 	xsim_world_detach(w);
 }
 
@@ -208,8 +208,8 @@ static void effect_log_reports_overrun(void **state)
 
 static void fork_shares_the_machine(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, false);
-	struct xsim_caller dom0 = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, false);
+	struct xsim_caller dom0 = wh_caller(w, 0);
 	struct xsim_domain_config cfg = { .domid = 9, .max_pages = 4 };
 	int status;
 	pid_t pid;
@@ -234,7 +234,7 @@ static void fork_shares_the_machine(void **state)
 
 static void attach_by_fd_sees_the_same_world(void **state)
 {
-	struct xsim_world *w = fx_world("linux", false), *w2 = NULL;
+	struct xsim_world *w = wh_world("linux", false), *w2 = NULL;
 	struct xsim_caller c2;
 	uint64_t word = 0x1122334455667788ull, back = 0;
 
@@ -242,12 +242,12 @@ static void attach_by_fd_sees_the_same_world(void **state)
 	assert_int_equal(xsim_world_attach_fd(xsim_world_fd(w), &w2), 0);
 	assert_string_equal(xsim_world_profile(w2)->name, "linux");
 	assert_int_equal(xsim_world_id(w2), xsim_world_id(w));
-	c2 = fx_caller(w2, 0);
+	c2 = wh_caller(w2, 0);
 	xsim_lock(w2);
 	assert_int_equal(xsim_mem_access(&c2, 1, 3, 8, &word, 8, true), 0);
 	xsim_unlock(w2);
 	{
-		struct xsim_caller c = fx_caller(w, 0);
+		struct xsim_caller c = wh_caller(w, 0);
 
 		xsim_lock(w);
 		assert_int_equal(xsim_mem_access(&c, 1, 3, 8, &back, 8, false), 0);
@@ -277,8 +277,8 @@ static char *write_tmp(const char *text)
 
 static void world_file_builds_the_described_machine(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, true);
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_world *w = wh_world(NULL, true);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_domain_info info;
 	char err[256] = "";
 	char *path = write_tmp(
@@ -317,7 +317,7 @@ static void world_file_builds_the_described_machine(void **state)
 static void expect_file_error(const char *text, const char *where,
 			      const char *reason)
 {
-	struct xsim_world *w = fx_world(NULL, true);
+	struct xsim_world *w = wh_world(NULL, true);
 	char err[256] = "";
 	char *path = write_tmp(text);
 	char want[128];
@@ -351,7 +351,7 @@ static void world_file_errors_name_file_line_and_reason(void **state)
 
 static void world_file_missing_is_an_error(void **state)
 {
-	struct xsim_world *w = fx_world(NULL, true);
+	struct xsim_world *w = wh_world(NULL, true);
 	char err[256] = "";
 
 	(void)state;

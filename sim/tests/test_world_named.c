@@ -29,7 +29,7 @@
 #include <xensim/world.h>
 
 #include "../machine/layout.h"
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 /* A name no other test run uses; removed again by drop(). */
 static const char *fresh_name(void)
@@ -140,7 +140,7 @@ static void processes_joined_by_name_share_the_machine(void **state)
 {
 	const char *name = fresh_name();
 	struct xsim_world *w = make_named(name);
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_domain_config cfg = { .domid = 7, .max_vcpus = 1,
 					  .max_pages = 8 };
 	struct xsim_domain_info info;
@@ -158,7 +158,7 @@ static void processes_joined_by_name_share_the_machine(void **state)
 
 		if (xsim_world_attach_named(name, &cw, NULL, 0))
 			_exit(3);
-		cc = fx_caller(cw, 0);
+		cc = wh_caller(cw, 0);
 		xsim_lock(cw);
 		ok = !xsim_domain_create(&cc, &cfg, &id) && id == 7 &&
 		     !xsim_mem_populate(&cc, 7, 0, 4);
@@ -308,7 +308,7 @@ static void a_client_killed_holding_the_lock_does_not_wedge(void **state)
 {
 	const char *name = fresh_name();
 	struct xsim_world *w = make_named(name);
-	struct xsim_caller c = fx_caller(w, 0);
+	struct xsim_caller c = wh_caller(w, 0);
 	struct xsim_world_info info;
 	uint32_t port = 0;
 

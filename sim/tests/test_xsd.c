@@ -19,7 +19,7 @@
 #include <xensim/machine.h>
 #include <xensim/world.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define U(p)	((uint64_t)(uintptr_t)(p))
 
@@ -54,8 +54,8 @@ static size_t read_all(struct xsim_world *w, struct xsim_file f, char *buf,
 
 static void port_is_dom0_unbound_for_dom0(void **state)
 {
-	struct xsim_world *w = fx_world("proposed", false);
-	struct xsim_caller c0 = fx_caller(w, 0);
+	struct xsim_world *w = wh_world("proposed", false);
+	struct xsim_caller c0 = wh_caller(w, 0);
 	struct xsim_evtchn_status st;
 	struct xsim_file f;
 	char text[32], again[32];
@@ -95,7 +95,7 @@ static void port_is_dom0_unbound_for_dom0(void **state)
 
 static void kva_maps_one_page_at_zero(void **state)
 {
-	struct xsim_world *w = fx_world("linux", false);
+	struct xsim_world *w = wh_world("linux", false);
 	struct xsim_uaccess ua = xsim_uaccess_self;
 	struct xsim_file f;
 	char text[32];
@@ -128,7 +128,7 @@ static void dom0_only(void **state)
 
 	(void)state;
 	for (p = xsim_profiles(); *p; p++) {
-		struct xsim_world *w = fx_world((*p)->name, false);
+		struct xsim_world *w = wh_world((*p)->name, false);
 
 		/* xenfs makes the xsd_* files in the initial domain only. */
 		assert_int_equal(xsim_dev_open(w, XSIM_DEV_XSD_PORT, 1, &f),

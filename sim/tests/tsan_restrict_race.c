@@ -27,7 +27,7 @@
 #include <xensim/device.h>
 #include <xensim/effect.h>
 
-#include "support/fixture.h"
+#include "support/world_helpers.h"
 
 #define NR_THREADS	16
 #define ROUNDS		400

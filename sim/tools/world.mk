@@ -20,7 +20,7 @@ $(WORLD_TOOL): $(call objs,$(BUILD),$(WORLD_TOOL_SRCS)) $(BUILD)/lib/libxensim.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ $(THREAD_LIBS)
 
-# GNU C for <xenctrl.h> (as conformance/clients.mk).
+# GNU C for <xenctrl.h> (as conformance/clients/clients.mk).
 $(call objs,$(BUILD),$(WORLD_CLIENT_SRCS)): BASE_CFLAGS += -std=gnu11
 $(WORLD_CLIENT): $(call objs,$(BUILD),$(WORLD_CLIENT_SRCS))
 	@mkdir -p $(dir $@)

@@ -97,7 +97,7 @@ xrc_suite() {
 	[ -z "$XRC_JOBS" ] || set -- "$@" --jobs "$XRC_JOBS"
 	[ -z "$XRC_TIMEOUT" ] || set -- "$@" --timeout "$XRC_TIMEOUT"
 	# The transport the devices come through (cuse: ENOSYS arrives as
-	# ENOTTY, see conformance/README.md).
+	# ENOTTY, see conformance/suite/README.md).
 	[ -z "${XRC_TRANSPORT:-}" ] || set -- "$@" --transport "$XRC_TRANSPORT"
 	mkdir -p /tmp/out
 	xrc_stage "suite: $*"

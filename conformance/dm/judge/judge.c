@@ -8,7 +8,8 @@
  *            first restrict and never restricted: a fresh open() bypasses
  *            the restriction, as the 2016 contract allows.  The OPEN and
  *            CLOSE records show one even if it touched nothing and was
- *            closed at once (QEMU 7.2's legacy backends, sim/DM.md).
+ *            closed at once (QEMU 7.2's legacy backends,
+ *            conformance/dm/README.md).
  */
 #include <inttypes.h>
 #include <stdint.h>

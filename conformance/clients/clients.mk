@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: MIT
 # conformance/clients/: Debian's unmodified libxen* 4.17 as real clients of
-# the sim, one cmocka program per library, and conformance/libfixture/, the
-# fixture library that makes their target domains (also usable on a real
-# dom0).  Included from the top-level Makefile after sim/sim.mk, whose
-# variant rules build the objects.
+# the sim, one cmocka program per library, and libfixture/, the fixture
+# library that makes their target domains (also usable on a real dom0;
+# its public header is libfixture/include/xrc/libfixture.h, included as
+# <xrc/libfixture.h> through LIBFIXTURE_INC).  Included from the top-level
+# Makefile after sim/sim.mk, whose variant rules build the objects, and
+# before conformance/dm/dm.mk and vm-images/tools/tools.mk, which link
+# libfixture too.  See README.md here.
 #
 #   build/lib/libxrcfixture.a          libfixture (+ build/asan/lib/...)
 #   build/tests/clients/test_<lib>     one client program per library
@@ -13,7 +16,8 @@
 # scripts/suites/clients.sh runs every program under the preload for the
 # linux and proposed profiles.
 
-LIBFIXTURE_SRCS    := $(sort $(wildcard conformance/libfixture/*.c))
+LIBFIXTURE_SRCS    := $(sort $(wildcard conformance/clients/libfixture/*.c))
+LIBFIXTURE_INC     := -Iconformance/clients/libfixture/include
 CLIENT_COMMON_SRCS := conformance/clients/common.c
 CLIENT_TEST_SRCS   := $(sort $(wildcard conformance/clients/test_*.c))
 CLIENT_BENCH_SRCS  := conformance/clients/bench.c
@@ -35,7 +39,7 @@ CLIENT_OBJ_SRCS := $(LIBFIXTURE_SRCS) $(CLIENT_COMMON_SRCS) \
 		   $(CLIENT_TEST_SRCS) $(CLIENT_BENCH_SRCS)
 $(call objs,$(BUILD),$(CLIENT_OBJ_SRCS)) \
 $(call objs,$(BUILD)/asan,$(CLIENT_OBJ_SRCS)): \
-	BASE_CFLAGS += -std=gnu11 -Iconformance/include
+	BASE_CFLAGS += -std=gnu11 $(LIBFIXTURE_INC)
 
 $(LIBFIXTURE): $(call objs,$(BUILD),$(LIBFIXTURE_SRCS))
 	@mkdir -p $(dir $@)

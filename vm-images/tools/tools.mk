@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: MIT
-# conformance/vmtools/: small programs the VM images run inside the guest
-# (included from vm-images/vm.mk, after conformance/clients.mk, whose
-# libfixture they link).
+# vm-images/tools/: small programs the VM images run inside the guest
+# (included from vm-images/vm.mk, after conformance/clients/clients.mk,
+# whose libfixture they link).
 #
 #   build/bin/xrc-vm-domains   creates the suite's paused target domains
 #                              in a real dom0, then runs the suite
 
-VMTOOLS_DOMAINS_SRCS := conformance/vmtools/domains.c
+VMTOOLS_DOMAINS_SRCS := vm-images/tools/domains.c
 VMTOOLS_DOMAINS      := $(BUILD)/bin/xrc-vm-domains
 
-$(call objs,$(BUILD),$(VMTOOLS_DOMAINS_SRCS)): BASE_CFLAGS += -Iconformance/include
+$(call objs,$(BUILD),$(VMTOOLS_DOMAINS_SRCS)): BASE_CFLAGS += $(LIBFIXTURE_INC)
 
 $(VMTOOLS_DOMAINS): $(call objs,$(BUILD),$(VMTOOLS_DOMAINS_SRCS)) $(LIBFIXTURE)
 	@mkdir -p $(dir $@)

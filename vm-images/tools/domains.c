@@ -5,7 +5,7 @@
  *
  *   xrc-vm-domains [--hvm N] [--pv N] [--pages N] -- COMMAND [ARG...]
  *
- * The suite's domain probe (conformance/fixture/probe.c) looks for guests
+ * The suite's domain probe (conformance/suite/setup/probe.c) looks for guests
  * that already exist: two HVM guests (a, b; dm_op rows need HVM, Xen
  * answers EINVAL for dm_op on PV) and one PV guest.  A fresh dom0 has
  * none, so this creates them paused through libfixture (libxenctrl, the

@@ -7,9 +7,9 @@
 #include <sys/mman.h>
 #include <cmocka.h>
 
-#include "fixture.h"
+#include "world_helpers.h"
 
-struct xsim_world *fx_world(const char *profile, bool empty)
+struct xsim_world *wh_world(const char *profile, bool empty)
 {
 	struct xsim_world_config cfg = {
 		.profile = profile,
@@ -25,7 +25,7 @@ struct xsim_world *fx_world(const char *profile, bool empty)
 	return w;
 }
 
-struct xsim_caller fx_caller(struct xsim_world *w, uint16_t domid)
+struct xsim_caller wh_caller(struct xsim_world *w, uint16_t domid)
 {
 	struct xsim_caller c = { .w = w, .domid = domid,
 				 .handle = XSIM_EFF_NO_HANDLE };
@@ -62,18 +62,18 @@ static unsigned scan(struct xsim_world *w, uint64_t from, uint32_t handle,
 	}
 }
 
-unsigned fx_effects_elsewhere(struct xsim_world *w, uint64_t from,
+unsigned wh_effects_elsewhere(struct xsim_world *w, uint64_t from,
 			      uint32_t handle, uint16_t domid)
 {
 	return scan(w, from, handle, domid, true);
 }
 
-unsigned fx_effects_on(struct xsim_world *w, uint64_t from, uint16_t domid)
+unsigned wh_effects_on(struct xsim_world *w, uint64_t from, uint16_t domid)
 {
 	return scan(w, from, XSIM_EFF_NO_HANDLE, domid, false);
 }
 
-uint8_t *fx_fence(void)
+uint8_t *wh_fence(void)
 {
 	static uint8_t *fence;
 
@@ -91,26 +91,26 @@ uint8_t *fx_fence(void)
 
 static int touches_fence(uint64_t a, size_t len)
 {
-	uint64_t f = (uint64_t)(uintptr_t)fx_fence();
+	uint64_t f = (uint64_t)(uintptr_t)wh_fence();
 
 	return a < f + 4096 && f < a + len;
 }
 
-int fx_fenced_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
+int wh_fenced_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
 {
 	if (touches_fence(uaddr, len))
 		return -EFAULT;
 	return xsim_uaccess_self.copy_in(ctx, dst, uaddr, len);
 }
 
-int fx_fenced_copy_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
+int wh_fenced_copy_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
 {
 	if (touches_fence(uaddr, len))
 		return -EFAULT;
 	return xsim_uaccess_self.copy_out(ctx, uaddr, src, len);
 }
 
-const struct xsim_uaccess fx_fenced = {
-	.copy_in = fx_fenced_copy_in,
-	.copy_out = fx_fenced_copy_out,
+const struct xsim_uaccess wh_fenced = {
+	.copy_in = wh_fenced_copy_in,
+	.copy_out = wh_fenced_copy_out,
 };

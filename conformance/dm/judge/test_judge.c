@@ -66,7 +66,10 @@ static uint64_t life(struct run *r, uint32_t pid, uint32_t handle,
 	return e.seq;
 }
 
-/* What QEMU 7.2 did on the sim up to its restrict (sim/DM.md). */
+/*
+ * What QEMU 7.2 did on the sim up to its restrict
+ * (conformance/dm/README.md).
+ */
 static void qemu_start_up(struct run *r)
 {
 	add(r, QEMU, ID(24, 1), OWN, XSIM_EFF_WRITE, XSIM_OP_DM_OP, 1);
@@ -215,7 +218,7 @@ static void fresh_handle_restricted_later(void **state)
 }
 
 /*
- * QEMU 7.2 with a vkbd present from the start (sim/DM.md,
+ * QEMU 7.2 with a vkbd present from the start (conformance/dm/README.md,
  * --pv-backend=before): four evtchn handles opened after the restrict,
  * each closed at once, touching nothing.  Only OPEN/CLOSE show them.
  */

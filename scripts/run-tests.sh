@@ -19,8 +19,10 @@ LOGS="$BUILD/test-logs"
 PRELOAD="$PWD/$BUILD/lib/libxensim-preload.so"
 # shellcheck disable=SC2034
 ASAN_PRELOAD="$PWD/$BUILD/asan/lib/libxensim-preload.so"
+# The profiles, from the one list (scripts/xrc profiles reads it).
 # shellcheck disable=SC2034
-PROFILES="proposed linux linux-xsa482 freebsd netbsd"
+PROFILES=$(BUILD=$BUILD sh scripts/xrc profiles --names | tr '\n' ' ')
+[ -n "$PROFILES" ] || { echo "run-tests: no profiles from xrc profiles" >&2; exit 2; }
 
 # Sanitizers: fail hard, and keep reports readable.
 ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:verify_asan_link_order=0"

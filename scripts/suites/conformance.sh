@@ -3,6 +3,6 @@
 # on the sim: verdicts, exit codes, reports, timeouts, --jobs).  It reports
 # a failure itself when the binaries are not built.
 suite_conformance() {
-	run_one "conformance/runner-selftest" \
-		env BUILD="$BUILD" sh conformance/selftest/run.sh
+	run_one "conformance/suite/runner-selftest" \
+		env BUILD="$BUILD" sh conformance/suite/selftest/run.sh
 }

@@ -82,25 +82,18 @@ xrc_ensure_built() {
 	[ -e "$_xrc_target" ] || xrc_die "make did not produce $_xrc_rel"
 }
 
-# The profiles, when the runner cannot be asked: name, tab, one-line
-# summary.  Same names as the catalogue's columns and sim/dev/profiles.c.
-xrc_profile_table() {
-	printf '%s\t%s\n' \
-		proposed "the 2016 contract: ENOSYS off the whitelist, EPERM for another domain" \
-		linux "Linux 6.1 dom0: privcmd EPERM, evtchn EACCES, no grant restrict" \
-		linux-xsa482 "linux, plus domU privcmd handles born restricted (XSA-482)" \
-		freebsd "FreeBSD: privcmd restrict only (EPERM), no evtchn/grant restrict, no gntalloc" \
-		netbsd "NetBSD: no restrict anywhere, no DM_OP, no grant nodes"
+# xrc_profile_info: the profiles, one a line: name, base ("-": none),
+# stable code, summary, tab-separated.  The one list is
+# sim/include/xensim/profile-list.h; the runner is its reader (built on
+# demand), so no script keeps a copy.
+xrc_profile_info() {
+	xrc_ensure_built "$XRC_RUNNER"
+	"$XRC_RUNNER" --profiles
 }
 
-# xrc_profile_names: the profile names, one a line (the runner's, if it
-# can be built, else the table above).
+# xrc_profile_names: the profile names, one a line, in the list's order.
 xrc_profile_names() {
-	if [ -x "$XRC_RUNNER" ] && "$XRC_RUNNER" --profiles >/dev/null 2>&1; then
-		"$XRC_RUNNER" --profiles | awk -F'\t' 'NF && $1 !~ /^#/ { print $1 }'
-	else
-		xrc_profile_table | cut -f1
-	fi
+	xrc_profile_info | cut -f1
 }
 
 # xrc_is_profile NAME

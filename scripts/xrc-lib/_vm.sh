@@ -39,7 +39,7 @@ xrc_vm_make() {
 # xrc_vm_qemu_args IMAGE OPTIONS: set XRC_VM_ARGS to the QEMU command
 # line, one argument a line, that boots IMAGE with OPTIONS (xrc.NAME=VALUE
 # words) on the kernel command line.  Both boot lines are the ones observed to work
-# (../shared/reference/linux-dom0-observed.md).
+# (docs/reference/linux-6.1-observed.md).
 xrc_vm_qemu_args() {
 	_vm_stage="$XRC_VM_DIR/stage"
 	# Clang 14's TSan runtime is built with -msse4.2 (compiler-rt's

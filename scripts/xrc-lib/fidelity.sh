@@ -6,11 +6,11 @@
 # sim:linux and on xen-vm (or reads results already written), joins the
 # two results.tsv on the assertion ID and prints every assertion whose
 # observed outcome differs.  A difference the sim cannot model is recorded
-# in conformance/tests/fidelity.known with its reason; it is listed, not
+# in conformance/suite/tests/fidelity.known with its reason; it is listed, not
 # counted.  With --publish FILE, also writes the real dom0's matrix against
 # every profile (docs/conformance/linux-6.1-xen-4.17.md).
 
-XRC_FIDELITY_KNOWN="$XRC_ROOT/conformance/tests/fidelity.known"
+XRC_FIDELITY_KNOWN="$XRC_ROOT/conformance/suite/tests/fidelity.known"
 
 xrc_fidelity_help() {
 	cat <<-HELP
@@ -29,7 +29,7 @@ xrc_fidelity_help() {
 	                 run) to FILE with a header saying how it was made
 
 	Known differences the sim cannot model are listed in
-	conformance/tests/fidelity.known (ID<TAB>reason); they are shown, not
+	conformance/suite/tests/fidelity.known (ID<TAB>reason); they are shown, not
 	counted.  When the xen-vm results hold clients.tap (the client programs
 	of conformance/clients/ run in dom0), each of their test cases must have
 	the same ok / not ok / skip under the preload on sim:linux; a difference
@@ -129,7 +129,7 @@ xrc_fidelity() {
 	_n_unexp=$(wc -l <"$_base/unexplained")
 	_n_exp=$(wc -l <"$_base/explained")
 	if [ "$_n_exp" -gt 0 ]; then
-		echo "known differences (conformance/tests/fidelity.known):"
+		echo "known differences (conformance/suite/tests/fidelity.known):"
 		awk -F '\t' '{ printf "  %-60s sim %-10s real %-10s %s\n",
 			$1, $2, $3, $4 }' "$_base/explained"
 	fi

@@ -89,7 +89,7 @@ _xf_status() {
 
 # _xf_is_profile NAME
 _xf_is_profile() {
-	xrc_profile_table | cut -f1 | grep -qxF -- "$1"
+	xrc_profile_names | grep -qxF -- "$1"
 }
 
 # _xf_save LOG TARGET PROFILE VARIANT PLANT: minimize the artifact the log
@@ -339,7 +339,7 @@ xrc_fuzz() {
 	_xf_profiles=$_xf_profile
 	case $_xf_profile in
 	'') ;;
-	all) _xf_profiles=$(xrc_profile_table | cut -f1) ;;
+	all) _xf_profiles=$(xrc_profile_names) ;;
 	*) _xf_is_profile "$_xf_profile" ||
 		xrc_usage_error fuzz "unknown profile '$_xf_profile' (see 'xrc profiles')" ;;
 	esac

@@ -4,35 +4,37 @@
 
 xrc_profiles_help() {
 	cat <<-HELP
-	usage: xrc profiles
+	usage: xrc profiles [--names]
 
 	Prints the profiles, one a line: the name (what --profile and
-	sim:PROFILE take) and what it mirrors.  A profile is one column of the
-	catalogue and one table of the sim (sim/dev/profiles.c).
+	sim:PROFILE take), the profile it derives from ("-": none), its stable
+	one-byte code (byte 0 of a fuzz input) and a summary.  With --names,
+	the names alone, for scripts.  The list is
+	sim/include/xensim/profile-list.h: every script, test and tool takes
+	it from here.  docs/profiles.md says what each one mirrors.
 	HELP
 }
 
 xrc_profiles() {
+	_names_only=false
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help)
 			xrc_profiles_help
 			return 0 ;;
+		--names)
+			_names_only=true ;;
 		*)
 			xrc_usage_error profiles "unexpected argument '$1'" ;;
 		esac
+		shift
 	done
-	# Names from the runner when it can be built (the catalogue is the
-	# truth); summaries from it too if it gives them, else from the table.
-	if (xrc_ensure_built "$XRC_RUNNER") 2>/dev/null; then
-		_names=$(xrc_profile_names)
-	else
-		_names=$(xrc_profile_table | cut -f1)
+	if $_names_only; then
+		xrc_profile_names
+		return 0
 	fi
-	_table=$(xrc_profile_table)
-	for _p in $_names; do
-		_s=$(printf '%s\n' "$_table" | awk -F'\t' -v p="$_p" \
-			'$1 == p { print $2 }')
-		printf '%-14s %s\n' "$_p" "${_s:-(no summary)}"
-	done
+	_info=$(xrc_profile_info)
+	printf '%s\n' "$_info" | awk -F'\t' '
+		BEGIN { printf "%-14s %-8s %-4s %s\n", "NAME", "BASE", "CODE", "SUMMARY" }
+		{ printf "%-14s %-8s %-4s %s\n", $1, $2, $3, $4 }'
 }

@@ -18,13 +18,14 @@
  * descriptor and mapping are gone, as in Linux.
  *
  * After every operation the oracles run:
- *  - escape: the effect log shows a restricted handle touching a domain
- *    other than its target (a restriction is logged as an
- *    XSIM_EFF_RESTRICT record; what follows through that handle must name
- *    its target), except uses of what the handle acquired before it was
- *    restricted (its event channels and grants: Linux does not revoke
- *    them) and unmap notifications of grant devices (an event on a port
- *    the evtchn device bound and audited);
+ *  - escape: the effect log shows a restricted handle causing an effect
+ *    on a domain other than its target, judged when the effect happens
+ *    (a restriction is logged as an XSIM_EFF_RESTRICT record).  Which
+ *    record is an escape is decided by xsim_escape_judge
+ *    (<xensim/escape.h>), the rule xensim-dm-report applies too: the use
+ *    or release of what the handle held before its restriction (ports,
+ *    mappings, grants) is not; a deferred effect (a gntdev mmap of a
+ *    grant recorded before, a grant device's unmap notification) is;
  *  - irreversibility: a restricted handle stops being restricted or moves
  *    to another domain (which no profile allows), or is restricted
  *    without the record the escape oracle depends on;
@@ -38,6 +39,7 @@
 #include <sys/mman.h>
 
 #include <xensim/effect.h>
+#include <xensim/escape.h>
 #include <xensim/machine.h>
 #include <xensim/uapi.h>
 
@@ -45,20 +47,10 @@
 
 /*
  * What a handle acquired before its restriction, as the effect log names
- * it: (domain, hypercall family, port or ref).  An open-addressing table
- * whose slots are valid only with the handle's stamp, so that a new handle
- * needs no clearing.
+ * it: (domain, hypercall family, port or ref); a gntalloc file may hold a
+ * thousand grefs.  A power of two (<xensim/escape.h>).
  */
-struct key {
-	uint32_t stamp;
-	uint16_t domid;
-	uint8_t op;
-	uint8_t pad;
-	uint64_t detail;
-};
-
-#define CARRY_SLOTS	512u	/* power of two */
-#define CARRY_FULL	384u	/* past this, (domain, family) only */
+#define CARRY_SLOTS	512u
 
 struct handle {
 	struct xsim_file f;
@@ -67,11 +59,9 @@ struct handle {
 	uint16_t caller;
 	uint8_t live;
 	int refs;			/* descriptors and mappings */
-	uint8_t restricted;		/* a RESTRICT record was seen */
-	uint16_t target;
-	uint32_t stamp;			/* of its carry slots */
-	unsigned ncarry;
-	struct key carry[CARRY_SLOTS];
+	/* Its restriction as the log shows it, and what it held before. */
+	struct xsim_escape_handle esc;
+	struct xsim_escape_slot carry[CARRY_SLOTS];
 	uint32_t ports[FZ_MAX_KNOWN];
 	unsigned nports;
 	uint64_t indices[FZ_MAX_KNOWN];
@@ -97,7 +87,6 @@ struct prog {
 	struct xsim_uaccess ua;
 	struct fz_in in;
 	uint64_t seq;			/* effects read up to */
-	uint32_t stamp;			/* last carry stamp handed out */
 	struct handle h[FZ_MAX_HANDLES];
 	struct fd fd[FZ_MAX_FDS];
 	struct vma vma[FZ_MAX_VMAS];
@@ -152,78 +141,6 @@ static struct handle *by_effect_id(struct prog *g, uint32_t id)
 	return NULL;
 }
 
-/* A carried key with this detail stands for any port or ref. */
-#define ANY_DETAIL	UINT64_MAX
-
-static unsigned carry_hash(uint16_t domid, uint8_t op, uint64_t detail)
-{
-	uint64_t x = detail * 0x9E3779B97F4A7C15ull ^
-		     ((uint64_t)domid << 8 | op) * 0xC2B2AE3D27D4EB4Full;
-
-	return (unsigned)(x >> 40) & (CARRY_SLOTS - 1);
-}
-
-/* The slot holding the key, or the empty slot where it would go. */
-static struct key *carry_slot(struct handle *h, uint16_t domid, uint8_t op,
-			      uint64_t detail)
-{
-	unsigned i = carry_hash(domid, op, detail), n;
-
-	for (n = 0; n < CARRY_SLOTS; n++, i = (i + 1) & (CARRY_SLOTS - 1)) {
-		struct key *k = &h->carry[i];
-
-		if (k->stamp != h->stamp ||
-		    (k->domid == domid && k->op == op && k->detail == detail))
-			return k;
-	}
-	return NULL;	/* cannot happen: never filled past CARRY_FULL */
-}
-
-static bool has_key(struct handle *h, uint16_t domid, uint8_t op,
-		    uint64_t detail)
-{
-	struct key *k = carry_slot(h, domid, op, detail);
-
-	if (k && k->stamp == h->stamp)
-		return true;
-	k = carry_slot(h, domid, op, ANY_DETAIL);
-	return k && k->stamp == h->stamp;
-}
-
-/*
- * Remember what the handle holds.  Past CARRY_FULL keys (a gntalloc file
- * may hold a thousand grefs) new keys keep (domain, family) only: less
- * precise, never a false finding.
- */
-static void carry_add(struct handle *h, uint16_t domid, uint8_t op,
-		      uint64_t detail)
-{
-	struct key *k;
-
-	if (h->ncarry >= CARRY_FULL)
-		detail = ANY_DETAIL;
-	k = carry_slot(h, domid, op, detail);
-	if (!k || k->stamp == h->stamp)
-		return;
-	*k = (struct key){ .stamp = h->stamp, .domid = domid, .op = op,
-			   .detail = detail };
-	h->ncarry++;
-}
-
-static bool carried(struct handle *h, const struct xsim_effect *e)
-{
-	return has_key(h, e->domid, e->op, e->detail);
-}
-
-/* The domain a restriction to `target` lets the handle reach. */
-static bool on_target(const struct handle *h, uint16_t domid)
-{
-	if (domid == h->target)
-		return true;
-	/* Restricted to DOMID_SELF: Xen resolves it to the caller. */
-	return h->target == XSIM_DOMID_SELF && domid == h->caller;
-}
-
 static void check_effect(struct prog *g, const struct xsim_effect *e)
 {
 	struct handle *h;
@@ -238,29 +155,15 @@ static void check_effect(struct prog *g, const struct xsim_effect *e)
 			"program does not hold: %s %s on dom %u",
 			e->handle, xsim_effect_kind_name(e->kind),
 			xsim_effect_op_name(e->op), e->domid);
-	if (e->kind == XSIM_EFF_RESTRICT) {
-		h->restricted = 1;
-		h->target = e->domid;
-		return;
-	}
-	if (!h->restricted) {
-		/* Ports and grants acquired now stay usable afterwards. */
-		if (h->dev == XSIM_DEV_EVTCHN || h->dev == XSIM_DEV_GNTALLOC)
-			carry_add(h, e->domid, e->op, e->detail);
-		return;
-	}
-	if (on_target(h, e->domid) || carried(h, e))
-		return;
-	/* gntdev/gntalloc unmap notification: an evtchn port's event. */
-	if ((h->dev == XSIM_DEV_GNTDEV || h->dev == XSIM_DEV_GNTALLOC) &&
-	    e->op == XSIM_OP_EVTCHN && e->kind == XSIM_EFF_EVENT)
+	/* The per-handle view of the one rule (<xensim/escape.h>). */
+	if (xsim_escape_handle_effect(&h->esc, e) != XSIM_ESCAPE_YES)
 		return;
 	fz_fail("escape", "%s handle h%ld restricted to dom %u touched dom "
 		"%u: %s %s subop %u detail %#llx (effect seq %llu)",
-		xsim_dev_name(h->dev), (long)(h - g->h), h->target, e->domid,
-		xsim_effect_kind_name(e->kind), xsim_effect_op_name(e->op),
-		e->subop, (unsigned long long)e->detail,
-		(unsigned long long)e->seq);
+		xsim_dev_name(h->dev), (long)(h - g->h), h->esc.target,
+		e->domid, xsim_effect_kind_name(e->kind),
+		xsim_effect_op_name(e->op), e->subop,
+		(unsigned long long)e->detail, (unsigned long long)e->seq);
 }
 
 static void scan_effects(struct prog *g)
@@ -297,19 +200,19 @@ static void check_states(struct prog *g)
 		if (xsim_file_restrict_state(g->w, h->f, &st))
 			fz_fail("irreversibility", "handle h%u vanished while "
 				"the program still holds it", i);
-		if (st.restricted && !h->restricted)
+		if (st.restricted && !h->esc.restricted)
 			fz_fail("irreversibility", "handle h%u is restricted "
 				"to dom %u but no restrict record was logged: "
 				"its effects cannot be attributed", i,
 				st.domid);
-		if (h->restricted && !st.restricted)
+		if (h->esc.restricted && !st.restricted)
 			fz_fail("irreversibility", "handle h%u was restricted "
 				"to dom %u and is unrestricted now", i,
-				h->target);
-		if (h->restricted && st.domid != h->target &&
+				h->esc.target);
+		if (h->esc.restricted && st.domid != h->esc.target &&
 		    g->p->dev[h->dev].restrict_rule.again_other)
 			fz_fail("irreversibility", "handle h%u moved from dom "
-				"%u to dom %u", i, h->target, st.domid);
+				"%u to dom %u", i, h->esc.target, st.domid);
 	}
 }
 
@@ -372,15 +275,8 @@ static int do_open(struct prog *g, uint16_t caller)
 	g->h[hi].caller = caller;
 	g->h[hi].live = 1;
 	g->h[hi].refs = 1;
-	g->h[hi].restricted = 0;
-	g->h[hi].target = 0;
-	g->h[hi].ncarry = 0;
-	if (++g->stamp == 0) {	/* wrapped: no slot may look current */
-		for (i = 0; i < FZ_MAX_HANDLES; i++)
-			memset(g->h[i].carry, 0, sizeof(g->h[i].carry));
-		g->stamp = 1;
-	}
-	g->h[hi].stamp = g->stamp;
+	xsim_escape_handle_open(&g->h[hi].esc, (int)g->dev, caller,
+				g->h[hi].carry, CARRY_SLOTS);
 	g->h[hi].nports = 0;
 	g->h[hi].nindices = 0;
 	g->fd[fd].h = hi;
@@ -500,30 +396,6 @@ static void remember_port(struct handle *h, uint32_t port)
 		h->ports[h->nports++] = port;
 }
 
-/* gntdev grants named by a MAP_GRANT_REF while unrestricted: carried. */
-static void gntdev_carry(struct prog *g, struct handle *h, uint64_t arg)
-{
-	struct ioctl_gntdev_map_grant_ref op;
-	struct ioctl_gntdev_grant_ref ref;
-	uint32_t i;
-
-	if (fz_copy_in(g->a, &op, arg, sizeof(op)))
-		return;
-	for (i = 0; i < op.count; i++) {
-		uint16_t dom;
-
-		if (fz_copy_in(g->a, &ref, arg + offsetof(
-				       struct ioctl_gntdev_map_grant_ref, refs) +
-				       (uint64_t)i * sizeof(ref), sizeof(ref)))
-			return;
-		/* The mapping resolves DOMID_SELF to the caller. */
-		dom = (uint16_t)ref.domid;
-		if (dom == XSIM_DOMID_SELF)
-			dom = h->caller;
-		carry_add(h, dom, XSIM_OP_GNTTAB, ref.ref);
-	}
-}
-
 /*
  * A port bound while unrestricted stays usable: what using it touches
  * (the peer, and the peer's port, as the effect log names them) is
@@ -535,6 +407,7 @@ static void evtchn_carry(struct prog *g, struct handle *h, uint32_t port)
 	struct xsim_caller self = { .w = g->w, .domid = h->caller,
 				    .handle = XSIM_EFF_NO_HANDLE };
 	struct xsim_evtchn_status st;
+	struct xsim_escape_key k;
 	int rc;
 
 	xsim_lock(g->w);
@@ -543,10 +416,14 @@ static void evtchn_carry(struct prog *g, struct handle *h, uint32_t port)
 	if (rc)
 		return;
 	if (st.status == 2)		/* EVTCHNSTAT_interdomain */
-		carry_add(h, (uint16_t)st.remote_dom, XSIM_OP_EVTCHN,
-			  st.remote_port);
+		k = (struct xsim_escape_key){ (uint16_t)st.remote_dom,
+					      XSIM_OP_EVTCHN, st.remote_port };
 	else if (st.status == 1)	/* EVTCHNSTAT_unbound */
-		carry_add(h, (uint16_t)st.remote_dom, XSIM_OP_EVTCHN, port);
+		k = (struct xsim_escape_key){ (uint16_t)st.remote_dom,
+					      XSIM_OP_EVTCHN, port };
+	else
+		return;
+	xsim_escape_held_add(&h->esc.held, &k);
 }
 
 static void after_success(struct prog *g, struct handle *h,
@@ -576,8 +453,6 @@ static void after_success(struct prog *g, struct handle *h,
 		if (fz_copy_in(g->a, &index, c->arg + 8, sizeof(index)))
 			break;
 		remember(h->indices, &h->nindices, index);
-		if (h->dev == XSIM_DEV_GNTDEV && !restricted)
-			gntdev_carry(g, h, c->arg);
 		break;
 	default:
 		break;

@@ -20,6 +20,13 @@ const struct xsim_dev_path xsim_dev_paths[] = {
 	{ "/dev/xen/hypercall", XSIM_DEV_HYPERCALL },
 	{ "/proc/xen/xsd_port", XSIM_DEV_XSD_PORT },
 	{ "/proc/xen/xsd_kva", XSIM_DEV_XSD_KVA },
+	{ "/proc/xen/capabilities", XSIM_DEV_CAPABILITIES },
+	/*
+	 * Not /proc/xen/xenbus, its xenfs twin: libxenstore falls back to that
+	 * one (xs_domain_dev) when it finds no xenstored socket, and would then
+	 * talk to this small store instead of failing (sim/dev/xenbus.c).
+	 */
+	{ "/dev/xen/xenbus", XSIM_DEV_XENBUS },
 	{ NULL, 0 },
 };
 
@@ -41,6 +48,8 @@ static const struct xsim_dev_ops *const dev_ops[XSIM_NR_DEV_KINDS] = {
 	[XSIM_DEV_HYPERCALL] = &xsim_hypercall_ops,
 	[XSIM_DEV_XSD_PORT] = &xsim_xsd_port_ops,
 	[XSIM_DEV_XSD_KVA] = &xsim_xsd_kva_ops,
+	[XSIM_DEV_CAPABILITIES] = &xsim_capabilities_ops,
+	[XSIM_DEV_XENBUS] = &xsim_xenbus_ops,
 };
 
 /* Does the profile's platform have this device node? */
@@ -126,6 +135,12 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 
 	if (!dev_present(p, dev))
 		return -ENODEV;
+	/* Failure point (fail.h): the driver's open cannot allocate. */
+	rc = xsim_fail(XSIM_FAIL_OPEN);
+	if (rc) {
+		xsim_fail_call_end("open", rc);
+		return rc;
+	}
 	if (!w->hooks.port_fired)
 		xsim_dev_attach(w);
 	xsim_lock(w);
@@ -168,6 +183,7 @@ int xsim_dev_open(struct xsim_world *w, enum xsim_dev_kind dev,
 			log_restricted(w, h);
 	}
 	xsim_unlock(w);
+	xsim_fail_call_end("open", rc);
 	return rc;
 }
 
@@ -190,6 +206,8 @@ void xsim_dev_release(struct xsim_world *w, struct xsim_file f)
 	xsim_lock(w);
 	release_locked(w, f);
 	xsim_unlock(w);
+	/* close(2) cannot fail: a point that fired here was absorbed. */
+	xsim_fail_call_end("close", 0);
 }
 
 long xsim_dev_ioctl(struct xsim_world *w, struct xsim_file f,
@@ -208,6 +226,7 @@ long xsim_dev_ioctl(struct xsim_world *w, struct xsim_file f,
 	else
 		rc = dev_ops[h->dev]->ioctl(w, f, h, cmd, arg, ua);
 	xsim_unlock(w);
+	xsim_fail_call_end("ioctl", rc);
 	return rc;
 }
 
@@ -226,6 +245,7 @@ ssize_t xsim_dev_read(struct xsim_world *w, struct xsim_file f,
 	else
 		rc = dev_ops[h->dev]->read(w, f, h, ubuf, len, ua);
 	xsim_unlock(w);
+	xsim_fail_call_end("read", rc);
 	return rc;
 }
 
@@ -244,6 +264,7 @@ ssize_t xsim_dev_write(struct xsim_world *w, struct xsim_file f,
 	else
 		rc = dev_ops[h->dev]->write(w, f, h, ubuf, len, ua);
 	xsim_unlock(w);
+	xsim_fail_call_end("write", rc);
 	return rc;
 }
 
@@ -263,6 +284,7 @@ int xsim_dev_mmap(struct xsim_world *w, struct xsim_file f, uint64_t addr,
 	else
 		rc = dev_ops[h->dev]->mmap(w, f, h, addr, len, pgoff, prot, ua);
 	xsim_unlock(w);
+	xsim_fail_call_end("mmap", rc);
 	return rc;
 }
 
@@ -276,6 +298,7 @@ void xsim_dev_munmap(struct xsim_world *w, struct xsim_file f, uint64_t addr,
 	if (h && dev_ops[h->dev]->munmap)
 		dev_ops[h->dev]->munmap(w, f, h, addr, len);
 	xsim_unlock(w);
+	xsim_fail_call_end("munmap", 0);
 }
 
 unsigned xsim_dev_poll(struct xsim_world *w, struct xsim_file f)

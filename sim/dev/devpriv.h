@@ -78,6 +78,20 @@ struct xsim_xsd_state {
 	uint32_t pos;
 };
 
+/*
+ * /dev/xen/xenbus (sim/dev/xenbus.c): the request being written (Linux:
+ * u->u.buffer, one XENSTORE_PAYLOAD_MAX page) and the replies not yet
+ * read (u->read_buffers), a byte ring over XSIM_XENBUS_REPLY_PAGES pages.
+ */
+#define XSIM_XENBUS_REPLY_PAGES	2u
+
+struct xsim_xenbus_state {
+	uint32_t msg_page;		/* page index of the partial request */
+	uint32_t msg_len;		/* bytes of it written so far */
+	uint32_t reply_page[XSIM_XENBUS_REPLY_PAGES];
+	uint32_t reply_cons, reply_prod;	/* free-running byte counts */
+};
+
 struct xsim_handle {
 	uint32_t gen;			/* bumped at every open and release */
 	uint8_t in_use;
@@ -92,6 +106,7 @@ struct xsim_handle {
 		struct xsim_gntalloc_state gntalloc;
 		struct xsim_privcmd_state privcmd;
 		struct xsim_xsd_state xsd;
+		struct xsim_xenbus_state xenbus;
 	} u;
 };
 
@@ -160,6 +175,8 @@ extern const struct xsim_dev_ops xsim_gntalloc_ops;
 extern const struct xsim_dev_ops xsim_hypercall_ops;
 extern const struct xsim_dev_ops xsim_xsd_port_ops;
 extern const struct xsim_dev_ops xsim_xsd_kva_ops;
+extern const struct xsim_dev_ops xsim_capabilities_ops;
+extern const struct xsim_dev_ops xsim_xenbus_ops;
 
 /* Shorthands for the profile table of a handle's device. */
 static inline const struct xsim_dev_policy *

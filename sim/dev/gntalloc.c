@@ -9,6 +9,11 @@
  * runs and the grant is ended, the page being freed at once or, while
  * the grantee still maps it, at the grantee's last unmap (Linux 6.1
  * gnttab_end_foreign_access).
+ *
+ * The notification's event goes when the last use goes, whenever
+ * SET_UNMAP_NOTIFY asked for it: on a restricted handle, an event that
+ * would reach another domain is refused then (xsim_deferred_check,
+ * grantmap.h) where the profile says so; the grant is released anyway.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -80,31 +85,42 @@ static uint64_t grefs_in_world(struct xsim_world *w)
 	return total;
 }
 
-/* Linux __del_gref: notify, end the grant, forget the record i. */
-static void del_gref(struct xsim_world *w, const struct xsim_caller *c,
-		     struct xsim_gntalloc_state *st, uint32_t i)
+/*
+ * Linux __del_gref: notify, end the grant, forget the record i.  Always
+ * done; 0, or the refusal of the notification's event (not sent).
+ */
+static int del_gref(struct xsim_world *w, const struct xsim_caller *c,
+		    const struct xsim_restrict_state *rs,
+		    struct xsim_gntalloc_state *st, uint32_t i)
 {
 	struct gntalloc_gref *g = gref_at(w, st, i);
+	int rc = 0;
 
 	if (g->notify_flags & XSIM_UNMAP_NOTIFY_CLEAR_BYTE)
 		((uint8_t *)xsim_page_va(w, g->page))[g->notify_pgoff] = 0;
 	if (g->notify_flags & XSIM_UNMAP_NOTIFY_SEND_EVENT)
-		xsim_notify_send(c, g->notify_port);
+		rc = xsim_notify_send(c, rs, XSIM_DEV_GNTALLOC, g->notify_port);
 	/* The page belongs to the grant table from here on. */
 	(void)xsim_gnttab_end_access_page(c, g->ref);
 	xsim_vec_remove(w, &st->grefs_page, GREF_SZ, i);
 	st->nr_grefs--;
+	return rc;
 }
 
-/* Drop one use of record i; the last one deletes it. */
+/*
+ * Drop one use of record i; the last one deletes it.  Its callers are
+ * munmap(2) and close(2), which cannot fail: a refused notification is
+ * dropped, and the effect log's REFUSED record is all that shows it.
+ */
 static void put_gref(struct xsim_world *w, const struct xsim_caller *c,
+		     const struct xsim_restrict_state *rs,
 		     struct xsim_gntalloc_state *st, uint32_t i)
 {
 	struct gntalloc_gref *g = gref_at(w, st, i);
 
 	if (g->users && --g->users)
 		return;
-	del_gref(w, c, st, i);
+	(void)del_gref(w, c, rs, st, i);
 }
 
 /*
@@ -138,6 +154,7 @@ static int64_t find_grefs(struct xsim_world *w,
 
 /* Linux add_grefs: count zeroed pages of the caller, each granted. */
 static int add_grefs(struct xsim_world *w, const struct xsim_caller *c,
+		     const struct xsim_restrict_state *rs,
 		     struct xsim_gntalloc_state *st,
 		     const struct ioctl_gntalloc_alloc_gref *op)
 {
@@ -180,7 +197,7 @@ static int add_grefs(struct xsim_world *w, const struct xsim_caller *c,
 	}
 	if (rc) {
 		while (nr_grefs(w, st) > base)
-			del_gref(w, c, st, nr_grefs(w, st) - 1);
+			(void)del_gref(w, c, rs, st, nr_grefs(w, st) - 1);
 	}
 	return rc;
 }
@@ -210,7 +227,7 @@ static long ioctl_alloc_gref(struct xsim_world *w, struct xsim_file f,
 	op.index = (uint64_t)st->next_index << XSIM_PAGE_SHIFT;
 	st->next_index += op.count;
 	first = nr_grefs(w, st);
-	rc = add_grefs(w, &c, st, &op);
+	rc = add_grefs(w, &c, &h->rs, st, &op);
 	if (rc)
 		return rc;
 	/*
@@ -239,6 +256,7 @@ static long ioctl_dealloc_gref(struct xsim_world *w, struct xsim_file f,
 	struct ioctl_gntalloc_dealloc_gref op;
 	uint32_t i, left;
 	int64_t at;
+	int rc = 0, r;
 
 	if (xsim_copy_in(ua, &op, arg, sizeof(op)))
 		return -EFAULT;
@@ -253,12 +271,17 @@ static long ioctl_dealloc_gref(struct xsim_world *w, struct xsim_file f,
 		g->in_file = 0;
 		left--;
 		if (g->users == 1) {
-			del_gref(w, &c, st, i--);
+			/*
+			 * Every gref goes; a refused notification is the
+			 * call's answer.
+			 */
+			r = del_gref(w, &c, &h->rs, st, i--);
+			rc = rc ? rc : r;
 			continue;
 		}
 		g->users--;
 	}
-	return 0;
+	return rc;
 }
 
 /* Linux gntalloc_ioctl_unmap_notify. */
@@ -382,7 +405,7 @@ static int gntalloc_mmap(struct xsim_world *w, struct xsim_file f,
 
 			if (!g->in_file)
 				continue;
-			put_gref(w, &c, st, i);
+			put_gref(w, &c, &h->rs, st, i);
 			done--;
 		}
 		(void)xsim_vec_resize(w, &st->vmas_page, VMA_SZ, nvma);
@@ -398,6 +421,7 @@ static int gntalloc_mmap(struct xsim_world *w, struct xsim_file f,
 
 /* Linux gntalloc_vma_close: every gref of the mapping loses a use. */
 static void close_vma(struct xsim_world *w, const struct xsim_caller *c,
+		      const struct xsim_restrict_state *rs,
 		      struct xsim_gntalloc_state *st, uint32_t vi)
 {
 	const struct gntalloc_vma *v = xsim_vec_at(w, st->vmas_page, VMA_SZ, vi);
@@ -411,7 +435,7 @@ static void close_vma(struct xsim_world *w, const struct xsim_caller *c,
 
 		if (fi < lo || fi >= hi)
 			continue;
-		put_gref(w, c, st, i);
+		put_gref(w, c, rs, st, i);
 		if (nr_grefs(w, st) < before)
 			i--;
 	}
@@ -438,7 +462,7 @@ static void gntalloc_munmap(struct xsim_world *w, struct xsim_file f,
 		pages = (e - s + XSIM_PAGE_SIZE - 1) >> XSIM_PAGE_SHIFT;
 		v->live = pages >= v->live ? 0 : v->live - (uint32_t)pages;
 		if (!v->live)
-			close_vma(w, &c, st, i--);
+			close_vma(w, &c, &h->rs, st, i--);
 	}
 }
 
@@ -449,8 +473,9 @@ static void gntalloc_release(struct xsim_world *w, struct xsim_file f,
 	struct xsim_gntalloc_state *st = &h->u.gntalloc;
 	struct xsim_caller c = xsim_handle_caller(w, f, h);
 
+	/* close(2) cannot fail: refused notifications are only logged. */
 	while (nr_grefs(w, st))
-		del_gref(w, &c, st, nr_grefs(w, st) - 1);
+		(void)del_gref(w, &c, &h->rs, st, nr_grefs(w, st) - 1);
 	xsim_vec_free(w, &st->grefs_page);
 	xsim_vec_free(w, &st->vmas_page);
 	memset(st, 0, sizeof(*st));

@@ -11,7 +11,10 @@
  *
  * The restrict audit sees only copies: the grant list is copied once at
  * MAP_GRANT_REF, audited per domid, and mmap acts on that copy; each
- * grant-copy segment is copied, audited, then performed.
+ * grant-copy segment is copied, audited, then performed.  What a record
+ * does later (the mmap of grants recorded before the restrict, the unmap
+ * notification's event) is held to the restriction when it happens
+ * (xsim_deferred_check, grantmap.h), where the profile says so.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -29,6 +32,8 @@
 #define GNTCOPY_SOURCE_GREF	(1u << 0)
 #define GNTCOPY_DEST_GREF	(1u << 1)
 #define STATUS_OFFSET	offsetof(struct gntdev_grant_copy_segment, status)
+/* Xen public grant_table.h, as the machine logs a map (effect subop). */
+#define GNTTABOP_map_grant_ref	0u
 
 /* One grant of a map record. */
 struct gntdev_grant {
@@ -117,19 +122,26 @@ static void unmap_range(struct xsim_world *w, const struct xsim_caller *c,
 	}
 }
 
-/* The last reference to record i went (Linux gntdev_put_map). */
-static void destroy_map(struct xsim_world *w, const struct xsim_caller *c,
-			struct xsim_gntdev_state *st, uint32_t i)
+/*
+ * The last reference to record i went (Linux gntdev_put_map).  The record
+ * goes in any case; 0, or the refusal of its notification (a restricted
+ * handle's event to another domain, not sent).
+ */
+static int destroy_map(struct xsim_world *w, const struct xsim_caller *c,
+		       const struct xsim_restrict_state *rs,
+		       struct xsim_gntdev_state *st, uint32_t i)
 {
 	struct gntdev_map *m = map_at(w, st, i);
+	int rc = 0;
 
 	unmap_range(w, c, m, 0, m->count);
 	if (m->notify_flags & XSIM_UNMAP_NOTIFY_SEND_EVENT)
-		xsim_notify_send(c, m->notify_port);
+		rc = xsim_notify_send(c, rs, XSIM_DEV_GNTDEV, m->notify_port);
 	if (m->listed)
 		st->nr_mapped -= m->count;
 	xsim_vec_free(w, &m->grants);
 	xsim_vec_remove(w, &st->maps_page, MAP_SZ, i);
+	return rc;
 }
 
 /*
@@ -258,9 +270,12 @@ static long ioctl_unmap_grant_ref(struct xsim_world *w, struct xsim_file f,
 			continue;
 		m->listed = 0;
 		st->nr_mapped -= m->count;
-		/* A live mmap holds the record until its munmap. */
+		/*
+		 * A live mmap holds the record until its munmap.  A refused
+		 * notification is this call's answer (the record is gone).
+		 */
 		if (!m->vma)
-			destroy_map(w, &c, st, i);
+			return destroy_map(w, &c, &h->rs, st, i);
 		return 0;
 	}
 	return -ENOENT;
@@ -549,6 +564,20 @@ static int gntdev_mmap(struct xsim_world *w, struct xsim_file f,
 	}
 	if (i == n || m->in_use)
 		return -EINVAL;
+	/*
+	 * The grants are mapped now, whenever MAP_GRANT_REF recorded them:
+	 * a restricted handle maps none of another domain (mmap(2) may fail
+	 * EPERM).  Nothing is mapped and the record stays unused.
+	 */
+	for (i = 0; i < m->count; i++) {
+		const struct gntdev_grant *g = grant_at(w, m, i);
+
+		err = xsim_deferred_check(&c, &h->rs, XSIM_DEV_GNTDEV,
+					  (uint16_t)g->domid, XSIM_OP_GNTTAB,
+					  GNTTABOP_map_grant_ref, g->ref);
+		if (err)
+			return err;
+	}
 	m->in_use = 1;
 	m->readonly = !(prot & PROT_WRITE);
 	/* gnttab_map_refs: every grant is tried, any failure fails the mmap. */
@@ -601,8 +630,12 @@ static void gntdev_munmap(struct xsim_world *w, struct xsim_file f,
 		if (m->live)
 			continue;
 		m->vma = 0;
+		/*
+		 * munmap(2) cannot fail: a refused notification is dropped,
+		 * and the effect log's REFUSED record is all that shows it.
+		 */
 		if (!m->listed)
-			destroy_map(w, &c, st, i--);
+			(void)destroy_map(w, &c, &h->rs, st, i--);
 	}
 }
 
@@ -613,8 +646,9 @@ static void gntdev_release(struct xsim_world *w, struct xsim_file f,
 	struct xsim_gntdev_state *st = &h->u.gntdev;
 	struct xsim_caller c = xsim_handle_caller(w, f, h);
 
+	/* close(2) cannot fail either: refusals are only logged. */
 	while (nr_maps(w, st))
-		destroy_map(w, &c, st, nr_maps(w, st) - 1);
+		(void)destroy_map(w, &c, &h->rs, st, nr_maps(w, st) - 1);
 	xsim_vec_free(w, &st->maps_page);
 	memset(st, 0, sizeof(*st));
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Record vectors in metadata pages and the unmap notification, shared by
- * the grant devices (see grantmap.h).
+ * Record vectors in metadata pages, the unmap notification and the
+ * effect-time check of deferred effects, shared by the grant devices (see
+ * grantmap.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -136,23 +137,65 @@ void xsim_vec_free(struct xsim_world *w, uint32_t *dir)
  * directly rather than through EVTCHNOP_status (which would log a read
  * of that domain in the effect log).
  */
-bool xsim_notify_port_valid(const struct xsim_caller *c, uint32_t port)
+static const struct xsim_port *port_of(const struct xsim_caller *c,
+				       uint32_t port)
 {
 	const struct xsim_domain *d = xsim_dom_get(c->w, c->domid);
-	const struct xsim_port *p;
 	uint32_t bucket;
 
 	if (!d || port >= XSIM_EVTCHN_2L_NR)
-		return false;
+		return NULL;
 	bucket = d->evtchn_bucket[port / XSIM_PORTS_PER_BUCKET];
 	if (bucket == XSIM_NO_PAGE)
-		return false;
-	p = (const struct xsim_port *)xsim_page_va(c->w, bucket) +
-	    port % XSIM_PORTS_PER_BUCKET;
-	return p->state != XSIM_ECS_FREE && p->state != XSIM_ECS_RESERVED;
+		return NULL;
+	return (const struct xsim_port *)xsim_page_va(c->w, bucket) +
+	       port % XSIM_PORTS_PER_BUCKET;
 }
 
-void xsim_notify_send(const struct xsim_caller *c, uint32_t port)
+bool xsim_notify_port_valid(const struct xsim_caller *c, uint32_t port)
 {
+	const struct xsim_port *p = port_of(c, port);
+
+	return p && p->state != XSIM_ECS_FREE && p->state != XSIM_ECS_RESERVED;
+}
+
+int xsim_deferred_check(const struct xsim_caller *c,
+			const struct xsim_restrict_state *rs,
+			enum xsim_dev_kind dev, uint16_t domid, uint8_t op,
+			uint32_t subop, uint64_t detail)
+{
+	int err = xsim_world_profile(c->w)->dev[dev].deferred_err;
+
+	if (!err || !rs->restricted || domid == rs->domid)
+		return 0;
+	xsim_effect_add(c->w, c->handle, domid, XSIM_EFF_REFUSED,
+			(enum xsim_effect_op)op, subop, detail);
+	return -err;
+}
+
+/* Xen public event_channel.h, as the machine logs a send (effect subop). */
+#define EVTCHNOP_send	4u
+
+int xsim_notify_send(const struct xsim_caller *c,
+		     const struct xsim_restrict_state *rs,
+		     enum xsim_dev_kind dev, uint32_t port)
+{
+	const struct xsim_port *p = port_of(c, port);
+	int rc;
+
+	/*
+	 * Only an interdomain port reaches another domain (evtchn_send:
+	 * an IPI stays home, an unbound port drops the event).  A loop-back
+	 * to the caller's own domain touches no other domain.
+	 */
+	if (p && p->state == XSIM_ECS_INTERDOMAIN &&
+	    p->remote_dom != c->domid) {
+		rc = xsim_deferred_check(c, rs, dev, p->remote_dom,
+					 XSIM_OP_EVTCHN, EVTCHNOP_send,
+					 p->remote_port);
+		if (rc)
+			return rc;
+	}
 	(void)xsim_evtchn_send(c, port);
+	return 0;
 }

@@ -49,6 +49,37 @@ void xsim_vec_free(struct xsim_world *w, uint32_t *dir);
 #define XSIM_UNMAP_NOTIFY_ALL		0x3u
 
 bool xsim_notify_port_valid(const struct xsim_caller *c, uint32_t port);
-void xsim_notify_send(const struct xsim_caller *c, uint32_t port);
+
+/*
+ * Deferred effects and the restriction.  A restrict audit decides from
+ * the copied arguments and the profile table, never from the world
+ * (sim/dev/audit.c); but whether an effect a call arranged reaches
+ * another domain is only known when it happens: the grants a gntdev
+ * record names are mapped at mmap(), and an unmap notification's port
+ * may be bound to any domain by then (by another, unrestricted, evtchn
+ * handle).  So this is no audit: the device model enforces, at the time
+ * of the effect, "after restrict, the handle causes no effect on another
+ * domain", keyed by the handle's restriction (its state) and the
+ * effect's target domain (world state), under the profile's rule
+ * (deferred_err of the device's policy).
+ *
+ * 0 if the effect on domid may happen now; else the effect log gets a
+ * REFUSED record naming what would have happened (op, subop, detail),
+ * and -deferred_err.
+ */
+int xsim_deferred_check(const struct xsim_caller *c,
+			const struct xsim_restrict_state *rs,
+			enum xsim_dev_kind dev, uint16_t domid, uint8_t op,
+			uint32_t subop, uint64_t detail);
+
+/*
+ * Send a grant handle's unmap notification on port (errors ignored, as
+ * notify_remote_via_evtchn does): 0, or xsim_deferred_check's refusal
+ * when the port's peer is neither the handle's target nor its own
+ * domain (the event is then not sent).
+ */
+int xsim_notify_send(const struct xsim_caller *c,
+		     const struct xsim_restrict_state *rs,
+		     enum xsim_dev_kind dev, uint32_t port);
 
 #endif /* XENSIM_GRANTMAP_H */

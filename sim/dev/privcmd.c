@@ -7,12 +7,15 @@
  * (sim/dev/profiles.c) through the audit functions, with the target taken
  * from the one copy of the arguments.
  *
- * Mappings: the transport made the VMA at mmap() time; an ioctl that maps
- * frames needs [addr, addr + num pages) to be exactly one privcmd mapping
- * of this handle (ua->vma_check), then backs each page (ua->map_page).
- * Linux also accepts a prefix of the VMA for MMAP (v1) and re-mapping the
- * holes of a used VMA for MMAPBATCH; the sim requires the whole VMA and
- * does not track which pages were mapped before.
+ * Mappings: the transport made the VMA at mmap() time and keeps, for the
+ * device, a word per VMA (Linux: vma->vm_private_data) and which of its
+ * pages are backed (Linux: present PTEs).  As in Linux 6.1, the first
+ * ioctl that maps into a VMA marks it populated (PRIV_VMA_LOCKED): v1
+ * MMAP then refuses it; MMAPBATCH takes a whole unpopulated VMA, or the
+ * unmapped holes of a populated one; MMAP_RESOURCE marks it too.  Pages
+ * are backed through ua->map_page.  A transport with no such records
+ * (the fuzzers' arena) gets the older rule: the ioctl covers exactly one
+ * whole mapping of this handle (ua->vma_check), and nothing is remembered.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +30,8 @@
 /* Linux module parameters dm_op_max_nr_bufs and dm_op_buf_max_size. */
 #define DM_OP_MAX_NR_BUFS	16u
 #define DM_OP_BUF_MAX_SIZE	4096u
+/* Linux PRIV_VMA_LOCKED: a mapping ioctl has populated the VMA. */
+#define VMA_LOCKED		1u
 /* Top of the x86-64 user address space: access_ok()'s range check. */
 #define USER_TOP		((1ull << 47) - 4096)
 /* Beyond this an array copy fails as the kernel's allocation would. */
@@ -125,6 +130,52 @@ static int vma_ok(const struct xsim_uaccess *ua, struct xsim_file f,
 	return 0;
 }
 
+/* Does the transport keep VMA records (vm_private_data, PTEs)? */
+static bool vma_tracked(const struct xsim_uaccess *ua)
+{
+	return ua->vma_find && ua->vma_set_priv && ua->vma_range_mapped &&
+	       ua->map_page;
+}
+
+static void vma_mark_populated(const struct xsim_uaccess *ua,
+			       struct xsim_file f, uint64_t addr)
+{
+	if (vma_tracked(ua))
+		(void)ua->vma_set_priv(ua->ctx, addr, f.slot, f.gen,
+				       VMA_LOCKED);
+}
+
+/*
+ * privcmd_ioctl_mmap_batch() (Linux 6.1): an unpopulated VMA must be
+ * covered whole and is then marked populated; a populated one takes a
+ * range inside it none of whose pages is mapped
+ * (privcmd_vma_range_is_mapped), such as the frames an earlier batch
+ * could not map.
+ */
+static int batch_vma(const struct xsim_uaccess *ua, struct xsim_file f,
+		     uint64_t addr, uint64_t npages)
+{
+	struct xsim_vma v;
+	uint64_t len;
+
+	if (!vma_tracked(ua))
+		return vma_ok(ua, f, addr, npages);
+	if (!npages || npages > (UINT64_MAX >> XSIM_PAGE_SHIFT))
+		return -EINVAL;
+	len = npages << XSIM_PAGE_SHIFT;
+	if (ua->vma_find(ua->ctx, addr, f.slot, f.gen, &v))
+		return -EINVAL;
+	if (!v.priv) {
+		if (addr != v.start || len != v.len)
+			return -EINVAL;
+		vma_mark_populated(ua, f, addr);
+		return 0;
+	}
+	if (len > v.len || addr - v.start > v.len - len)
+		return -EINVAL;
+	return ua->vma_range_mapped(ua->ctx, addr, len) ? -EINVAL : 0;
+}
+
 /* Map foreign gfn of dom at addr: 0 or the per-frame errno. */
 static int map_frame(const struct xsim_caller *c,
 		     const struct xsim_uaccess *ua, uint32_t dom, uint64_t gfn,
@@ -177,6 +228,45 @@ static long do_hypercall(struct xsim_world *w, struct xsim_file f,
 
 /* ---- IOCTL_PRIVCMD_MMAP (v1): ranges of gfns at consecutive addresses ---- */
 
+/*
+ * privcmd_ioctl_mmap() (Linux 6.1): the first entry's va must start a VMA
+ * that no ioctl has populated (a set vm_private_data is EINVAL, before
+ * any domain is looked at); the VMA is marked populated whatever the
+ * remap then does.  mmap_gfn_range(): chunks contiguous from the VMA's
+ * start, not wrapping, inside it (a prefix of the VMA is enough).
+ */
+static long mmap_v1_tracked(const struct xsim_caller *c,
+			    const struct xsim_uaccess *ua, struct xsim_file f,
+			    uint16_t dom, const struct privcmd_mmap_entry *e,
+			    uint32_t num)
+{
+	struct xsim_vma v;
+	uint64_t va, end, i, j;
+	long rc;
+
+	if (ua->vma_find(ua->ctx, e[0].va, f.slot, f.gen, &v) ||
+	    e[0].va != v.start || v.priv)
+		return -EINVAL;
+	vma_mark_populated(ua, f, v.start);
+	va = v.start;
+	end = v.start + v.len;
+	for (i = 0; i < num; i++) {
+		if (e[i].npages > (INT64_MAX >> XSIM_PAGE_SHIFT) ||
+		    (e[i].npages << XSIM_PAGE_SHIFT) >= -va)
+			return -EINVAL;
+		if (e[i].va != va || e[i].npages << XSIM_PAGE_SHIFT > end - va)
+			return -EINVAL;
+		for (j = 0; j < e[i].npages; j++) {
+			rc = map_frame(c, ua, dom, e[i].mfn + j,
+				       va + (j << XSIM_PAGE_SHIFT));
+			if (rc)
+				return rc;
+		}
+		va += e[i].npages << XSIM_PAGE_SHIFT;
+	}
+	return 0;
+}
+
 static long do_mmap(struct xsim_world *w, struct xsim_file f,
 		    struct xsim_handle *h, uint64_t arg,
 		    const struct xsim_uaccess *ua)
@@ -206,6 +296,11 @@ static long do_mmap(struct xsim_world *w, struct xsim_file f,
 		    (void **)&e);
 	if (rc || !m.num)
 		return rc;
+	if (vma_tracked(ua)) {
+		rc = mmap_v1_tracked(&c, ua, f, m.dom, e, (uint32_t)m.num);
+		free(e);
+		return rc;
+	}
 	/* mmap_gfn_range(): contiguous chunks that cannot wrap. */
 	va = e[0].va;
 	for (i = 0; i < (uint32_t)m.num; i++) {
@@ -324,7 +419,7 @@ static long do_mmapbatch(struct xsim_world *w, struct xsim_file f,
 		free(gfns);
 		return -EFAULT;
 	}
-	rc = vma_ok(ua, f, b.addr, b.num);
+	rc = batch_vma(ua, f, b.addr, b.num);
 	if (rc) {
 		free(gfns);
 		return rc;
@@ -456,6 +551,8 @@ static long do_mmap_resource(struct xsim_world *w, struct xsim_file f,
 	pages = calloc(k.num, sizeof(*pages));
 	if (!pages)
 		return -ENOMEM;
+	/* PV: vm_private_data = PRIV_VMA_LOCKED before Xen is asked. */
+	vma_mark_populated(ua, f, k.addr);
 	rc = xsim_acquire_resource(&c, k.dom, k.type, k.id, k.idx,
 				   (uint32_t)k.num, pages, NULL);
 	for (i = 0; !rc && i < k.num; i++)

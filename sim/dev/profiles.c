@@ -73,6 +73,13 @@
  *   driver domain may serve dom0).
  * - Grant devices get the restrict the proposal names (xengnttab_restrict,
  *   xengntshr_restrict): not upstream, see IOCTL_GNTDEV_RESTRICT_DOMID.
+ * - "restricted to a specific domain" holds when an effect happens, not
+ *   only when the call that arranged it is audited: a gntdev mmap of a
+ *   grant recorded before the restrict, and a grant device's unmap
+ *   notification, are refused with EPERM (deferred_err) if they would
+ *   reach another domain.  The audit cannot decide them (the record or
+ *   the port's peer is world state), so the device does, when they
+ *   happen (sim/dev/grantmap.c).
  */
 #define PROPOSED_RESTRICT {						\
 	.again_same = 0, .again_other = EPERM, .again_when = XSIM_AFTER_COPY, \
@@ -117,6 +124,7 @@ static void table_PROPOSED(struct xsim_profile *p)
 		.dev[XSIM_DEV_GNTDEV] = {
 			.present = true,
 			.unknown_err = ENOTTY,
+			.deferred_err = EPERM,
 			.restrict_rule = PROPOSED_RESTRICT,
 			.op = {
 				[XSIM_OP_GNTDEV_MAP_GRANT_REF] = TARGET(EPERM),
@@ -132,6 +140,7 @@ static void table_PROPOSED(struct xsim_profile *p)
 		.dev[XSIM_DEV_GNTALLOC] = {
 			.present = true,
 			.unknown_err = ENOTTY,
+			.deferred_err = EPERM,
 			.restrict_rule = PROPOSED_RESTRICT,
 			.op = {
 				[XSIM_OP_GNTALLOC_ALLOC_GREF] = TARGET(EPERM),

@@ -7,6 +7,11 @@
  * maps, at offset 0 and at most one page long, the ring itself.  No ioctl,
  * nothing to restrict, the same in every profile; xenfs creates them in
  * dom0 only.
+ *
+ * /proc/xen/capabilities, the same kind of file (drivers/xen/xenfs/super.c,
+ * capabilities_read): "control_d\n" in the initial domain, empty in any
+ * other; xenfs creates it in every domain.  It is how a program tells dom0
+ * from a domU without privcmd.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +28,11 @@ static int xsd_text(struct xsim_world *w, const struct xsim_handle *h,
 	uint32_t page, port;
 	int rc;
 
+	if (h->dev == XSIM_DEV_CAPABILITIES) {
+		/* xen_initial_domain(): the sim's dom0 is domain 0. */
+		snprintf(buf, len, "%s", h->caller_domid ? "" : "control_d\n");
+		return 0;
+	}
 	rc = xsim_dom0_store(&c, &page, &port);
 	if (rc)
 		return rc;
@@ -42,7 +52,7 @@ static int xsd_open(struct xsim_world *w, struct xsim_file f,
 
 	(void)f;
 	/* xenfs_fill_super: the xsd_* files exist in the initial domain only. */
-	if (h->caller_domid != 0)
+	if (h->dev != XSIM_DEV_CAPABILITIES && h->caller_domid != 0)
 		return -ENODEV;
 	return xsd_text(w, h, text, sizeof(text));
 }
@@ -107,4 +117,12 @@ const struct xsim_dev_ops xsim_xsd_kva_ops = {
 	.ioctl = xsim_ioctl_enotty,
 	.read = xsd_read,
 	.mmap = xsd_kva_mmap,
+};
+
+/* capabilities_read(): simple_read_from_buffer, no mmap, no ioctl. */
+const struct xsim_dev_ops xsim_capabilities_ops = {
+	.dev = XSIM_DEV_CAPABILITIES,
+	.open = xsd_open,
+	.ioctl = xsim_ioctl_enotty,
+	.read = xsd_read,
 };

@@ -18,7 +18,9 @@ struct xsim_domain *xsim_dom_get(const struct xsim_world *w, uint32_t domid)
 	if (domid >= XSIM_DOMID_FIRST_RESERVED)
 		return NULL;
 	d = xsim_dom_slot(w, domid);
-	return d->exists ? d : NULL;
+	if (!d->exists)
+		return NULL;
+	return xsim_dom_check((struct xsim_world *)w, d, domid) ? d : NULL;
 }
 
 bool xsim_domain_exists(const struct xsim_world *w, uint32_t domid)

@@ -47,9 +47,22 @@ void xsim_effect_add(struct xsim_world *w, uint32_t handle, uint16_t domid,
 		     uint32_t subop, uint64_t detail)
 {
 	struct xsim_effect_ring *r = xsim_effect_ring(w);
-	uint64_t seq = atomic_fetch_add_explicit(&r->next_seq, 1,
-						 memory_order_relaxed);
-	struct xsim_effect *e = &r->rec[seq & r->mask];
+	uint64_t seq;
+	struct xsim_effect *e;
+
+	/*
+	 * The slot is found with this process's copy of the mask, checked at
+	 * attach; the shared one is compared so that damage is reported.
+	 * next_seq is a free-running counter: garbage there cannot index out
+	 * of the ring, it only shows as a gap to readers.
+	 */
+	if (__builtin_expect(r->mask != w->effect_mask, 0)) {
+		xsim_world_corrupt(w, "effect ring: mask 0x%x, the world was made with 0x%x",
+				   r->mask, w->effect_mask);
+		return;
+	}
+	seq = atomic_fetch_add_explicit(&r->next_seq, 1, memory_order_relaxed);
+	e = &r->rec[seq & w->effect_mask];
 
 	e->handle = handle;
 	e->pid = xsim_current_pid();
@@ -68,10 +81,16 @@ long xsim_effect_read(const struct xsim_world *w, uint64_t from,
 	uint64_t next = xsim_effect_next(w);
 	uint32_t n = 0;
 
-	if (next > from && next - from > (uint64_t)r->mask + 1)
+	if (r->mask != w->effect_mask) {
+		xsim_world_corrupt((struct xsim_world *)w,
+				   "effect ring: mask 0x%x, the world was made with 0x%x",
+				   r->mask, w->effect_mask);
+		return -EIO;
+	}
+	if (next > from && next - from > (uint64_t)w->effect_mask + 1)
 		return -ENOSPC;
 	while (n < max && from + n < next) {
-		const struct xsim_effect *e = &r->rec[(from + n) & r->mask];
+		const struct xsim_effect *e = &r->rec[(from + n) & w->effect_mask];
 
 		/* seq is stored as seq + 1 so that 0 means "never written". */
 		if (__atomic_load_n(&e->seq, __ATOMIC_ACQUIRE) != from + n + 1)
@@ -93,6 +112,7 @@ const char *xsim_effect_kind_name(unsigned kind)
 		[XSIM_EFF_DESTROY] = "destroy", [XSIM_EFF_EVENT] = "event",
 		[XSIM_EFF_RESTRICT] = "restrict",
 		[XSIM_EFF_OPEN] = "open", [XSIM_EFF_CLOSE] = "close",
+		[XSIM_EFF_REFUSED] = "refused",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) && names[kind] ?

@@ -107,6 +107,9 @@ static int port_alloc(struct xsim_world *w, struct xsim_domain *d)
 
 	if (d->flags & XSIM_DOM_DYING)
 		return -EINVAL;
+	/* Failure point (fail.h): 4.17 get_free_port's -ENOSPC. */
+	if (xsim_fail(XSIM_FAIL_PORT))
+		return -ENOSPC;
 	for (port = 1; port <= d->max_evtchn_port && port < NR_PORTS; port++) {
 		struct xsim_port *p = port_slot(w, d, port);
 

@@ -308,6 +308,9 @@ int xsim_gnttab_alloc_ref(const struct xsim_caller *c, uint32_t *ref)
 
 	if (!d)
 		return -ESRCH;
+	/* Failure point (fail.h): Linux get_free_entries' -ENOSPC. */
+	if (xsim_fail(XSIM_FAIL_GRANT))
+		return -ENOSPC;
 	for (r = FIRST_FREE_REF;; r++) {
 		if (r >= nr_entries(d)) {
 			/* Linux gnttab_expand: one more frame, or none. */
@@ -495,6 +498,12 @@ int xsim_gnttab_map(const struct xsim_caller *c, uint32_t dom, uint32_t ref,
 		return XSIM_GNTST_bad_domain;
 	if (ref >= nr_entries(rd))
 		return XSIM_GNTST_bad_gntref;
+	/*
+	 * Failure point (fail.h): Xen 4.17 map_grant_ref finds no maptrack
+	 * handle (xen/common/grant_table.c): GNTST_no_space.
+	 */
+	if (xsim_fail(XSIM_FAIL_MAPTRACK))
+		return GNTST_no_space;
 	rc = pin_entry(c, rd, ref, readonly, page);
 	if (rc != XSIM_GNTST_okay)
 		return rc;

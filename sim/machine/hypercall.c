@@ -7,17 +7,47 @@
 #define __XEN_TOOLS__ 1
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <xen/xen.h>
 
+#include <xensim/fail.h>
 #include <xensim/machine.h>
 
 #include "hypercall.h"
 
+/* The hypercalls the table below routes. */
+static bool known(uint64_t op)
+{
+	switch (op) {
+	case __HYPERVISOR_xen_version:
+	case __HYPERVISOR_memory_op:
+	case __HYPERVISOR_multicall:
+	case __HYPERVISOR_event_channel_op:
+	case __HYPERVISOR_grant_table_op:
+	case __HYPERVISOR_hvm_op:
+	case __HYPERVISOR_dm_op:
+	case __HYPERVISOR_domctl:
+	case __HYPERVISOR_sysctl:
+		return true;
+	default:
+		return false;
+	}
+}
+
 long xsim_hypercall(const struct xsim_caller *c, const struct xsim_uaccess *ua,
 		    uint64_t op, const uint64_t arg[5])
 {
+	/*
+	 * Failure point (fail.h): the sub-operation fails as when Xen cannot
+	 * allocate for it (xmalloc, whose heap the sim does not model).
+	 * xen_version allocates nothing and cannot fail; an unknown
+	 * hypercall is not an operation.
+	 */
+	if (op != __HYPERVISOR_xen_version && known(op) &&
+	    xsim_fail(XSIM_FAIL_HYPERCALL))
+		return -ENOMEM;
 	switch (op) {
 	case __HYPERVISOR_xen_version:
 		return xsim_hc_xen_version(c, ua, arg[0], arg[1]);

@@ -14,11 +14,15 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <xensim/device.h>
 #include <xensim/effect.h>
+#include <xensim/fail.h>
 #include <xensim/world.h>
+#include <xensim/world_guard.h>
 
 #define XSIM_MAGIC	0x78656e73696d3031ull	/* "xensim01" */
 #define XSIM_VERSION	2u	/* 2: named worlds (creator, layout signature) */
@@ -221,9 +225,18 @@ struct xsim_shared {
 	uint32_t creator_pid;
 	uint32_t lock_recoveries;	/* EOWNERDEAD repairs */
 	char name[XSIM_WORLD_NAME_MAX + 1];	/* "": a private world */
+	/* Fault injection (fail.c): hits per failure point, per world. */
+	struct xsim_fail_counters fail;
 };
 
-/* The per-process view of a world. */
+/*
+ * The per-process view of a world.  The geometry (where each table is and
+ * how big) is read from the header once, checked against the file at
+ * attach (world_check.c), and then only these private copies are used to
+ * compute an address: a header scribbled on later cannot redirect an
+ * access, and xsim_lock notices the change (sim/WORLDS.md, "A corrupted
+ * world").
+ */
 struct xsim_world {
 	struct xsim_shared *sh;
 	uint8_t *base;
@@ -233,33 +246,97 @@ struct xsim_world {
 	struct xsim_hooks hooks;
 	xsim_wake_fn wake;
 	void *wake_arg;
+
+	uint32_t nr_pages;
+	uint32_t max_handles;
+	uint32_t effect_mask;
+	_Atomic bool dead;		/* found corrupted: every call answers EIO */
+	struct xsim_page *page_meta;
+	struct xsim_domain *domains;
+	struct xsim_handle_slot *handles;
+	struct xsim_effect_ring *effect;
+	uint8_t *pages;
 };
 
+/*
+ * Corruption found (world_guard.c): reports "world corrupted: WHAT" once
+ * per process, releases the machine lock if held, quarantines the view and
+ * unwinds to the transport's recovery point (struct xsim_world_guard).
+ * Returns only when there is none; the caller then carries on with
+ * meaningless but harmless data (xsim_world_quarantine).
+ */
+void xsim_world_corrupt(struct xsim_world *w, const char *fmt, ...)
+	__attribute__((cold, format(printf, 2, 3)));
+void *xsim_world_quarantine(void);
+/* The fault handler covers w's view; set up at map, cleared at unmap. */
+void xsim_world_watch(struct xsim_world *w);
+void xsim_world_unwatch(struct xsim_world *w);
+/* xsim_lock/xsim_unlock tell the guard which world's lock is held. */
+void xsim_lock_note(struct xsim_world *w);
+/* Did this thread hold w's lock?  Forgets it. */
+bool xsim_lock_release_note(struct xsim_world *w);
+/* Check a freshly mapped header and fill in the view's geometry. */
+int xsim_world_adopt_geometry(struct xsim_world *w, char *why, size_t len);
+/* Is the header still the one the view was set up from?  Lock held. */
+void xsim_world_check_header(struct xsim_world *w);
+/* A live domain slot is sane (counts, domid); reports it if not. */
+bool xsim_dom_check(struct xsim_world *w, const struct xsim_domain *d,
+		    uint32_t domid);
+/* Write "xensim: world corrupted: WHAT" to stderr, once per process. */
+void xsim_world_report_corrupt(const char *what);
+
+/*
+ * Accessors: every index comes from the shared file, so each is checked
+ * against the view's private geometry before the address is formed.
+ */
 static inline struct xsim_page *xsim_page_meta(const struct xsim_world *w,
 					       uint32_t page)
 {
-	return (struct xsim_page *)(w->base + w->sh->page_meta_off) + page;
+	if (__builtin_expect(page >= w->nr_pages, 0)) {
+		xsim_world_corrupt((struct xsim_world *)w,
+				   "page metadata: page index %u out of range (%u pages)",
+				   page, w->nr_pages);
+		return xsim_world_quarantine();
+	}
+	return w->page_meta + page;
 }
 
 static inline void *xsim_page_va(const struct xsim_world *w, uint32_t page)
 {
-	return w->base + w->sh->pages_off + (uint64_t)page * XSIM_PAGE_SIZE;
+	if (__builtin_expect(page >= w->nr_pages, 0)) {
+		xsim_world_corrupt((struct xsim_world *)w,
+				   "page index %u out of range (%u pages)",
+				   page, w->nr_pages);
+		return xsim_world_quarantine();
+	}
+	return w->pages + (uint64_t)page * XSIM_PAGE_SIZE;
 }
 
 static inline struct xsim_domain *xsim_dom_slot(const struct xsim_world *w,
 						uint32_t domid)
 {
-	return (struct xsim_domain *)(w->base + w->sh->domains_off) + domid;
+	if (__builtin_expect(domid >= XSIM_DOMID_FIRST_RESERVED, 0)) {
+		xsim_world_corrupt((struct xsim_world *)w,
+				   "domain table: domid %u out of range", domid);
+		return xsim_world_quarantine();
+	}
+	return w->domains + domid;
 }
 
 static inline struct xsim_effect_ring *xsim_effect_ring(const struct xsim_world *w)
 {
-	return (struct xsim_effect_ring *)(w->base + w->sh->effect_off);
+	return w->effect;
 }
 
 static inline void *xsim_handle_bytes(const struct xsim_world *w, uint32_t slot)
 {
-	return ((struct xsim_handle_slot *)(w->base + w->sh->handles_off))[slot].bytes;
+	if (__builtin_expect(slot >= w->max_handles, 0)) {
+		xsim_world_corrupt((struct xsim_world *)w,
+				   "handle table: slot %u out of range (%u slots)",
+				   slot, w->max_handles);
+		return xsim_world_quarantine();
+	}
+	return w->handles[slot].bytes;
 }
 
 /* World set-up shared by world.c and world_named.c. */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,6 +57,7 @@ static int map_world(int fd, uint64_t size, struct xsim_world **out)
 	w->sh = base;
 	w->size = size;
 	w->fd = fd;
+	xsim_world_watch(w);
 	*out = w;
 	return 0;
 }
@@ -162,6 +164,8 @@ int xsim_world_create_in(int fd, const struct xsim_world_config *cfg,
 	if (rc)
 		goto fail;
 	sh = w->sh;
+	/* Hits from here on (dom0's pages too) count in this world. */
+	xsim_fail_bind(w, &sh->fail);
 	sh->version = XSIM_VERSION;
 	sh->header_bytes = sizeof(*sh);
 	sh->layout_sig = xsim_layout_sig();
@@ -179,7 +183,13 @@ int xsim_world_create_in(int fd, const struct xsim_world_config *cfg,
 	sh->pages_off = pages_off;
 	sh->next_domid = 1;
 	xsim_world_record_creator(sh);
-	xsim_effect_ring(w)->mask = c.effect_log_entries - 1;
+	((struct xsim_effect_ring *)(w->base + effect_off))->mask =
+		c.effect_log_entries - 1;
+	rc = xsim_world_adopt_geometry(w, NULL, 0);
+	if (rc) {
+		xsim_world_detach(w);
+		return rc;
+	}
 	init_pages(w);
 	rc = init_lock(&sh->lock);
 	if (rc) {
@@ -209,20 +219,44 @@ int xsim_world_create(const struct xsim_world_config *cfg,
 		      struct xsim_world **out)
 {
 	/* Not close-on-exec: an exec'd child finds it through XENSIM_WORLD_FD. */
-	int fd = memfd_create("xensim-world", 0);
+	int fd = memfd_create("xensim-world", MFD_ALLOW_SEALING);
+	int rc;
 
 	if (fd < 0)
 		return -errno;
-	return xsim_world_create_in(fd, cfg, out);
+	rc = xsim_world_create_in(fd, cfg, out);
+	if (rc)
+		return rc;
+	/*
+	 * No process sharing it may shrink it under the others (a page past
+	 * the end would SIGBUS them) or grow it (an attacher checks the size
+	 * against the header): memfd_create(2), F_SEAL_SHRINK, F_SEAL_GROW.
+	 * F_SEAL_SEAL: nobody may add F_SEAL_WRITE later either.
+	 */
+	if (fcntl(xsim_world_fd(*out), F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		rc = -errno;
+		xsim_world_detach(*out);
+		*out = NULL;
+		return rc;
+	}
+	return 0;
 }
 
-int xsim_world_attach_fd(int fd, struct xsim_world **out)
+/*
+ * Map the world in fd.  A header whose geometry does not fit the file is
+ * corruption: -EIO, with "world corrupted: header: ..." in why, or on
+ * stderr when the caller passes no why.
+ */
+int xsim_world_attach_fd_why(int fd, struct xsim_world **out, char *why,
+			     size_t whylen)
 {
 	struct xsim_shared probe;
 	struct xsim_world *w;
+	char what[160];
 	int nfd, rc;
 
-	rc = xsim_world_check_fd(fd, NULL, 0);
+	rc = xsim_world_check_fd(fd, why, whylen);
 	if (rc)
 		return rc;
 	if (pread(fd, &probe, sizeof(probe), 0) != (ssize_t)sizeof(probe))
@@ -235,19 +269,36 @@ int xsim_world_attach_fd(int fd, struct xsim_world **out)
 		close(nfd);
 		return rc;
 	}
+	rc = xsim_world_adopt_geometry(w, what, sizeof(what));
+	if (rc) {
+		if (why && whylen)
+			snprintf(why, whylen, "world corrupted: %s", what);
+		else
+			xsim_world_report_corrupt(what);
+		xsim_world_detach(w);
+		return rc;
+	}
 	w->profile = xsim_profile_find(w->sh->profile);
 	if (!w->profile) {
 		xsim_world_detach(w);
 		return -EINVAL;
 	}
+	xsim_fail_bind(w, &w->sh->fail);
 	*out = w;
 	return 0;
+}
+
+int xsim_world_attach_fd(int fd, struct xsim_world **out)
+{
+	return xsim_world_attach_fd_why(fd, out, NULL, 0);
 }
 
 void xsim_world_detach(struct xsim_world *w)
 {
 	if (!w)
 		return;
+	xsim_fail_unbind(w);
+	xsim_world_unwatch(w);
 	munmap(w->base, w->size);
 	close(w->fd);
 	free(w);
@@ -278,10 +329,20 @@ void xsim_world_set_hooks(struct xsim_world *w, const struct xsim_hooks *h)
 	w->hooks = *h;
 }
 
+/*
+ * The machine lock, and the world check every call starts with.  A lock
+ * that cannot be taken (its bytes scribbled on: EINVAL, ENOTRECOVERABLE)
+ * is corruption like any other, and so is a header whose geometry or
+ * counters changed (world_check.c).  xsim_world_corrupt releases the lock
+ * when this thread holds it, so no error path leaves it held.
+ */
 void xsim_lock(struct xsim_world *w)
 {
-	int rc = pthread_mutex_lock(&w->sh->lock);
+	int rc;
 
+	if (atomic_load_explicit(&w->dead, memory_order_relaxed))
+		return;	/* the view is quarantined: nothing shared to lock */
+	rc = pthread_mutex_lock(&w->sh->lock);
 	/*
 	 * The previous owner died holding it.  Every machine operation
 	 * validates before it mutates and keeps each structure consistent
@@ -292,12 +353,23 @@ void xsim_lock(struct xsim_world *w)
 	if (rc == EOWNERDEAD) {
 		pthread_mutex_consistent(&w->sh->lock);
 		w->sh->lock_recoveries++;
+	} else if (rc) {
+		xsim_world_corrupt(w, "machine lock: %s", strerror(rc));
+		return;
 	}
+	xsim_lock_note(w);
+	xsim_world_check_header(w);
 }
 
+/*
+ * Another thread of ours may have found the world corrupted while this one
+ * held the lock: the header page stays mapped for this release (world_guard.c,
+ * kill_view), and if it went, the fault handler quarantines it.
+ */
 void xsim_unlock(struct xsim_world *w)
 {
-	pthread_mutex_unlock(&w->sh->lock);
+	if (xsim_lock_release_note(w))
+		pthread_mutex_unlock(&w->sh->lock);
 }
 
 void xsim_world_stats(struct xsim_world *w, struct xsim_world_stats *st)

@@ -277,9 +277,11 @@ int xsim_world_attach_named(const char *name, struct xsim_world **out,
 		close(fd);
 		return rc;
 	}
-	rc = xsim_world_attach_fd(fd, out);
+	rc = xsim_world_attach_fd_why(fd, out, sub, sizeof(sub));
 	close(fd);
-	if (rc)
+	if (rc == -EIO)
+		say(why, whylen, "%s: %s", path, sub);
+	else if (rc)
 		say(why, whylen, "%s: %s", path, strerror(-rc));
 	return rc;
 }

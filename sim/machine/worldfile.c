@@ -13,10 +13,13 @@
  * Domain 0 always exists.  Errors name file:line and the reason.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <xensim/machine.h>
 
@@ -24,6 +27,8 @@
 
 /* Xen reserves the first grant refs for the toolstack (GNTTAB_NR_RESERVED_ENTRIES). */
 #define FIRST_FREE_GREF	8u
+/* The longest line, without its newline (docs/world-files.md). */
+#define MAX_LINE	1022u
 
 static int add_domain(struct xsim_world *w, uint32_t domid, bool hvm,
 		      uint32_t vcpus, uint64_t pages, uint64_t max_pages,
@@ -189,6 +194,13 @@ static int parse_domain(struct parser *p, struct xsim_world *w, char **tok,
 	}
 	if (rc)
 		return rc;
+	/*
+	 * Xen 4.17 xen/common/domain.c sanitise_domain_config refuses a
+	 * domain without a vcpu ("No vCPUS", -EINVAL); Xen 4.17.7 crashed
+	 * on an event sent to one (docs/reference/linux-6.1-observed.md).
+	 */
+	if (!vcpus)
+		return fail(p, "vcpus=0: Xen creates no domain without a vcpu");
 	if (!max_pages)
 		max_pages = pages > 1024 ? pages : 1024;
 	if (pages > max_pages)
@@ -267,35 +279,106 @@ static int parse_line(struct parser *p, struct xsim_world *w, char *line)
 	return fail(p, "unknown directive '%s'", tok[0]);
 }
 
+/*
+ * Read the next line into buf (NUL-terminated, without its newline):
+ * 1, 0 at the end of the file, or a negative errno with p->err set.
+ */
+static int next_line(struct parser *p, FILE *f, char *buf)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (c == '\0') {
+			p->line++;
+			return fail(p, "NUL byte at column %zu", n + 1);
+		}
+		if (n == MAX_LINE) {
+			p->line++;
+			return fail(p, "line too long (max %u characters)",
+				    MAX_LINE);
+		}
+		buf[n++] = (char)c;
+	}
+	if (c == EOF && ferror(f)) {
+		p->line++;
+		return fail(p, "read error");
+	}
+	if (c == EOF && !n)
+		return 0;
+	buf[n] = '\0';
+	p->line++;
+	return 1;
+}
+
+/*
+ * Open path for reading if it is a regular file.  O_NONBLOCK first: a
+ * FIFO opened for reading would wait for a writer (and a program started
+ * with XENSIM_WORLD=<a FIFO> hang in its first open); a device could be
+ * endless.  Regular files ignore O_NONBLOCK.
+ */
+static FILE *open_regular(const char *path, char *err, size_t errlen,
+			  int *rc)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		*rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st)) {
+		*rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*rc = -EINVAL;
+		snprintf(err, errlen, "%s: not a regular file (%s)", path,
+			 S_ISFIFO(st.st_mode) ? "a FIFO" :
+			 S_ISDIR(st.st_mode) ? "a directory" :
+			 S_ISCHR(st.st_mode) ? "a character device" :
+			 S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		*rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int xsim_world_load_file(struct xsim_world *w, const char *path, char *err,
 			 size_t errlen)
 {
 	struct parser p = { .path = path, .err = err, .errlen = errlen };
-	char buf[1024];
+	char buf[MAX_LINE + 1];
 	FILE *f;
-	int rc = 0;
+	int rc = 0, more;
 
-	f = fopen(path, "re");
-	if (!f) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	f = open_regular(path, err, errlen, &rc);
+	if (!f)
 		return rc;
-	}
 	xsim_lock(w);
-	while (!rc && fgets(buf, sizeof(buf), f)) {
-		char *hash = strchr(buf, '#');
+	while (!rc && (more = next_line(&p, f, buf)) != 0) {
+		char *hash;
 
-		p.line++;
-		if (!strchr(buf, '\n') && !feof(f)) {
-			rc = fail(&p, "line too long");
+		if (more < 0) {
+			rc = more;
 			break;
 		}
+		hash = strchr(buf, '#');
 		if (hash)
 			*hash = '\0';
 		rc = parse_line(&p, w, buf);
 	}
-	if (!rc && ferror(f))
-		rc = fail(&p, "read error");
 	xsim_unlock(w);
 	fclose(f);
 	return rc;

@@ -46,4 +46,6 @@ __attribute__((destructor)) static void close_device_fds_at_exit(void)
 		close_device_fd((int)fd);
 	}
 	closedir(d);
+	/* Their sockets' files, and the directory if the world is done. */
+	xp_sockdir_exit();
 }

@@ -4,8 +4,9 @@
  * knows: one atomic word per fd in chunks of 1024, allocated on first use
  * and never freed, so that a lookup is two loads and no lock.  Entries
  * are hints kept by the interposers (open, dup*, close*, recvmsg); an
- * unknown one is settled by asking the kernel once (getsockname) and the
- * verdict cached.  Numbers past the table are asked about every time.
+ * unknown one is settled by asking the kernel once (getsockname: the path
+ * the socket was bound to, sockname.c) and the verdict cached.  Numbers past the table are asked about
+ * every time.
  *
  * fork() copies the table with the descriptors, so a child is right from
  * the start; exec() starts over with everything unknown.
@@ -139,7 +140,10 @@ static xp_fdent identify(int fd, bool *cacheable)
 	}
 	w = xp_world(&err);
 	valid = w && id == xp_world_id() && f.slot < XP_SLOT_LIMIT &&
-		xsim_file_valid(w, f, &dev);
+		xsim_file_valid(w, f, &dev) &&
+		/* Bound in our own directory, not a look-alike of a user who
+		 * took its name: only the owner can bind in a trusted one. */
+		!xp_sockdir_ready(false);
 	xp_leave();
 	if (!valid)
 		return XP_FD_OTHER;	/* another world's, or a stale handle */

@@ -18,6 +18,7 @@
 #include <xensim/uaccess.h>
 
 #include "preload.h"
+#include "world_guard.h"
 
 /* Bounds the drain of wake-ups (the socket queue holds a few anyway). */
 #define MAX_DRAIN	64
@@ -63,7 +64,7 @@ XP_EXPORT int ioctl(int fd, unsigned long req, ...)
 		errno = EINTR;
 		return -1;
 	}
-	rc = xsim_dev_ioctl(w, xp_fd_file(e), cmd, (uint64_t)(uintptr_t)arg,
+	rc = xp_guarded_ioctl(w, xp_fd_file(e), cmd, (uint64_t)(uintptr_t)arg,
 			    &xp_uaccess);
 	xp_leave();
 	return (int)result(rc);
@@ -89,6 +90,7 @@ ssize_t xp_sim_read(int fd, xp_fdent e, void *buf, size_t len)
 	struct xsim_world *w = xp_world_peek();
 	struct xsim_file f = xp_fd_file(e);
 	unsigned drained = 0, mask = 0;
+	bool slept = false;
 	ssize_t rc;
 	char b;
 
@@ -98,7 +100,7 @@ ssize_t xp_sim_read(int fd, xp_fdent e, void *buf, size_t len)
 		drained += drain(fd);
 		if (!xp_enter())
 			return -EINTR;
-		rc = xsim_dev_read(w, f, (uint64_t)(uintptr_t)buf, len,
+		rc = xp_guarded_read(w, f, (uint64_t)(uintptr_t)buf, len,
 				   &xp_uaccess);
 		xp_leave();
 		if (rc != -EAGAIN)
@@ -109,6 +111,7 @@ ssize_t xp_sim_read(int fd, xp_fdent e, void *buf, size_t len)
 		 * the socket itself, so this answers EAGAIN for it, and a
 		 * signal interrupts it as it would interrupt the driver.
 		 */
+		slept = true;
 		if (recv(fd, &b, 1, 0) < 0) {
 			rc = -errno;
 			break;
@@ -122,6 +125,17 @@ ssize_t xp_sim_read(int fd, xp_fdent e, void *buf, size_t len)
 		if (mask & POLLIN)
 			xp_handle_wake_from(fd, f);
 	}
+	/*
+	 * Another thread may have closed fd while we slept: our recv() then
+	 * held the last reference to the socket, as a blocked read holds
+	 * the struct file (Linux fs/read_write.c ksys_read: fdget_pos), and
+	 * the kernel let go of it when recv() returned.  Its close() found
+	 * the handle alive; release it now, at that last reference (Linux
+	 * fs/file_table.c fput -> evtchn_release).  A no-op (one connect()
+	 * probe) while any descriptor still holds the handle.
+	 */
+	if (slept)
+		xp_release_if_dead(f);
 	return rc;
 }
 
@@ -133,7 +147,7 @@ static ssize_t sim_write(xp_fdent e, const void *buf, size_t len)
 		return -EBADF;
 	if (!xp_enter())
 		return -EINTR;
-	rc = xsim_dev_write(xp_world_peek(), xp_fd_file(e),
+	rc = xp_guarded_write(xp_world_peek(), xp_fd_file(e),
 			    (uint64_t)(uintptr_t)buf, len, &xp_uaccess);
 	xp_leave();
 	return rc;
@@ -173,6 +187,18 @@ XP_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 }
 
 /*
+ * Element i of the caller's vector, guarded: EFAULT for a bad address.
+ * The address is computed as an integer: iov may be NULL, and NULL plus
+ * even zero is undefined behaviour in C (UBSan's pointer-overflow).
+ */
+static int fetch_iov(struct iovec *v, const struct iovec *iov, int i)
+{
+	uintptr_t at = (uintptr_t)iov + (uintptr_t)i * sizeof(*iov);
+
+	return xsim_copy_from_self(v, (const void *)at, sizeof(*v));
+}
+
+/*
  * readv/writev on a driver with only .read/.write: one call per segment,
  * stopping at the first short one (Linux fs/read_write.c:
  * do_loop_readv_writev).  The vector is checked whole first, as
@@ -191,14 +217,14 @@ static ssize_t sim_rw_vec(int fd, xp_fdent e, const struct iovec *iov,
 	if (writing ? !xp_fd_writable(e) : !xp_fd_readable(e))
 		return -EBADF;
 	for (i = 0; i < iovcnt; i++) {
-		if (xsim_guarded_copy(&v, &iov[i], sizeof(v)))
+		if (fetch_iov(&v, iov, i))
 			return -EFAULT;
 		if (v.iov_len > (size_t)SSIZE_MAX - sum)
 			return -EINVAL;
 		sum += v.iov_len;
 	}
 	for (i = 0; i < iovcnt; i++) {
-		if (xsim_guarded_copy(&v, &iov[i], sizeof(v)))
+		if (fetch_iov(&v, iov, i))
 			return total ? total : -EFAULT;
 		if (!v.iov_len)
 			continue;

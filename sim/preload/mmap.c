@@ -19,6 +19,7 @@
 #include <xensim/xen-const.h>
 
 #include "preload.h"
+#include "world_guard.h"
 
 #define PAGE_MASK_LOW	((uintptr_t)XSIM_PAGE_SIZE - 1)
 
@@ -81,6 +82,7 @@ static void *sim_mmap(mmap_fn fn, void *addr, size_t len, int prot, int flags,
 	v.f = f;
 	v.pgoff = pgoff;
 	v.prot = prot;
+	v.priv = 0;
 	rc = xp_vma_add_locked(&v);
 	if (rc)
 		c->munmap(p, alen);
@@ -92,7 +94,7 @@ static void *sim_mmap(mmap_fn fn, void *addr, size_t len, int prot, int flags,
 	if (!xp_enter()) {
 		rc = -EINTR;
 	} else {
-		rc = xsim_dev_mmap(xp_world_peek(), f, (uintptr_t)p, alen,
+		rc = xp_guarded_mmap(xp_world_peek(), f, (uintptr_t)p, alen,
 				   pgoff, prot, &xp_uaccess);
 		xp_leave();
 	}
@@ -150,7 +152,7 @@ static void *hypercall_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 	if (!xp_enter()) {
 		rc = -EINTR;
 	} else {
-		rc = xsim_dev_mmap(xp_world_peek(), xp_fd_file(e), (uintptr_t)p,
+		rc = xp_guarded_mmap(xp_world_peek(), xp_fd_file(e), (uintptr_t)p,
 				   alen, (uint64_t)off >> XSIM_PAGE_SHIFT, prot,
 				   &xp_uaccess);
 		xp_leave();

@@ -21,6 +21,7 @@
 #include <xensim/uaccess.h>
 
 #include "preload.h"
+#include "world_guard.h"
 
 #define PATH_PEEK	32	/* longer than any device path */
 
@@ -44,14 +45,14 @@ static int device_of(const char *path, int flags)
 		return -1;
 	if (first > PATH_PEEK)
 		first = PATH_PEEK;
-	if (xsim_guarded_copy(buf, path, first))
+	if (xsim_copy_from_self(buf, path, first))
 		return -1;
 	if (buf[0] != '/')
 		return -1;
 	if (!memchr(buf, '\0', first)) {
 		if (first == PATH_PEEK ||
-		    xsim_guarded_copy(buf + first, path + first,
-				      PATH_PEEK - first) ||
+		    xsim_copy_from_self(buf + first, path + first,
+					PATH_PEEK - first) ||
 		    !memchr(buf, '\0', PATH_PEEK))
 			return -1;
 	}
@@ -80,7 +81,7 @@ static int sim_open(int dev, int flags)
 		return -err;
 	}
 	for (tries = 0; tries < 4; tries++) {
-		rc = xsim_dev_open(w, (enum xsim_dev_kind)dev, xp_caller_domid(),
+		rc = xp_guarded_open(w, (enum xsim_dev_kind)dev, xp_caller_domid(),
 				   &f);
 		if (rc == -ENFILE && !collected) {
 			/* Handles whose last descriptor died unseen. */

@@ -5,7 +5,8 @@
  *
  *   real.c      libc's own entry points (dlsym RTLD_NEXT)
  *   world.c     the world, created or attached on first need; private fds
- *   sockname.c  a handle's socket: its abstract name, liveness, wake-ups
+ *   sockname.c  a handle's socket: its path name, liveness, wake-ups
+ *   sockdir.c   the directory those sockets live in (0700, per world)
  *   fdtable.c   per-process map fd -> {unknown, not ours, handle}
  *   vma.c       mappings made on device fds; the uaccess the models use
  *   open.c, fdops.c, io.c, mmap.c: the interposers themselves
@@ -148,21 +149,33 @@ bool xp_alive_cb(struct xsim_world *w, struct xsim_file f, void *arg);
 /* f's last descriptor may be gone: release it if so. */
 void xp_release_if_dead(struct xsim_file f);
 
+/* ---- sockdir.c (the world's socket directory, /dev/shm/xensim@ID) ---- */
+
+/*
+ * Make sure the directory exists (make: create it if missing) and is one
+ * we trust (ours, 0700, not a symlink): 0, or -errno.  Cached.
+ */
+int xp_sockdir_ready(bool make);
+/* The directory was found missing: check it again next time. */
+void xp_sockdir_forget(void);
+/* At exit: drop dead sockets' files; remove it if the world is done. */
+void xp_sockdir_exit(void);
+
 /* ---- fdtable.c ---- */
 
 /*
  * One 64-bit word per fd:
  *   0           unknown: not seen yet, or invalidated (identify on use)
  *   1           not a device fd of this world
- *   ...10       a handle: bits 2-4 device, 5-6 access mode (O_ACCMODE),
- *               7-31 slot, 32-63 generation
+ *   ...10       a handle: bits 2-5 device, 6-7 access mode (O_ACCMODE),
+ *               8-31 slot, 32-63 generation
  */
 typedef uint64_t xp_fdent;
 
 #define XP_FD_UNKNOWN	((xp_fdent)0)
 #define XP_FD_OTHER	((xp_fdent)1)
-_Static_assert(XSIM_NR_DEV_KINDS <= 8, "device kinds fit 3 bits");
-#define XP_SLOT_LIMIT	(1u << 25)
+_Static_assert(XSIM_NR_DEV_KINDS <= 16, "device kinds fit 4 bits");
+#define XP_SLOT_LIMIT	(1u << 24)
 
 static inline bool xp_fd_is_sim(xp_fdent e)
 {
@@ -173,13 +186,13 @@ static inline xp_fdent xp_fd_make(struct xsim_file f, unsigned dev,
 				  unsigned acc)
 {
 	return (xp_fdent)f.gen << 32 | (xp_fdent)(f.slot & (XP_SLOT_LIMIT - 1))
-		<< 7 | (xp_fdent)(acc & 3) << 5 | (xp_fdent)(dev & 7) << 2 | 2;
+		<< 8 | (xp_fdent)(acc & 3) << 6 | (xp_fdent)(dev & 15) << 2 | 2;
 }
 
 static inline struct xsim_file xp_fd_file(xp_fdent e)
 {
 	struct xsim_file f = {
-		.slot = (uint32_t)(e >> 7) & (XP_SLOT_LIMIT - 1),
+		.slot = (uint32_t)(e >> 8) & (XP_SLOT_LIMIT - 1),
 		.gen = (uint32_t)(e >> 32),
 	};
 	return f;
@@ -187,26 +200,26 @@ static inline struct xsim_file xp_fd_file(xp_fdent e)
 
 static inline enum xsim_dev_kind xp_fd_dev(xp_fdent e)
 {
-	return (enum xsim_dev_kind)((e >> 2) & 7);
+	return (enum xsim_dev_kind)((e >> 2) & 15);
 }
 
 static inline bool xp_fd_readable(xp_fdent e)
 {
-	unsigned acc = (e >> 5) & 3;
+	unsigned acc = (e >> 6) & 3;
 
 	return acc == 0 /* O_RDONLY */ || acc == 2 /* O_RDWR */;
 }
 
 static inline bool xp_fd_writable(xp_fdent e)
 {
-	unsigned acc = (e >> 5) & 3;
+	unsigned acc = (e >> 6) & 3;
 
 	return acc == 1 /* O_WRONLY */ || acc == 2 /* O_RDWR */;
 }
 
 static inline unsigned xp_fd_accmode(xp_fdent e)
 {
-	return (e >> 5) & 3;
+	return (e >> 6) & 3;
 }
 
 xp_fdent xp_fd_get(int fd);
@@ -229,6 +242,7 @@ struct xp_vma {
 	struct xsim_file f;
 	uint64_t pgoff;
 	int prot;
+	uint64_t priv;	/* the device's word (vm_private_data); kept on split */
 };
 
 /* A piece of a device mapping that went away: tell the device. */

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A handle's descriptor is an AF_UNIX datagram socket bound to the
- * abstract name "\0xensim-<world id, 16 hex>-<slot>-<gen>".  The kernel
- * keeps that name exactly as long as some descriptor of the socket's open
- * file description exists, in any process, so:
+ * A handle's descriptor is an AF_UNIX datagram socket bound to the path
+ * "/dev/shm/xensim@<world id, 16 hex>/<slot>-<gen>", in the world's
+ * socket directory (mode 0700, sockdir.c).  The kernel keeps a bound
+ * socket reachable through that path exactly as long as some descriptor
+ * of its open file description exists, in any process, so:
  *
- *   liveness  = connect() to the name succeeds (ECONNREFUSED: all gone);
- *   wake-up   = sendto() the name one byte, from any process of the world;
+ *   liveness  = connect() to the path succeeds (ECONNREFUSED: all gone;
+ *               ENOENT: never bound, or released and unlinked);
+ *   wake-up   = sendto() the path one byte, from any process of the world;
  *   readiness = a queued datagram, which poll/select/epoll see natively.
+ *
+ * Only the world's owner can search the directory, so only its processes
+ * can do any of these (DESIGN.md, "Naming").  A path outlives its socket,
+ * unlike an abstract name: the file is unlinked when the handle is found
+ * dead (release, collection), and a stale one found at bind is replaced.
  *
  * The open's access mode rides on the socket as SO_PRIORITY (1 + mode),
  * so that a descriptor received or inherited keeps its O_RDONLY/O_WRONLY.
@@ -46,16 +53,19 @@ static const char *get_dec(const char *p, const char *end, uint32_t *v)
 bool xp_name_parse(const struct sockaddr_un *sa, socklen_t len,
 		   uint64_t *world_id, struct xsim_file *f)
 {
-	const size_t pre = sizeof(XP_NAME_PREFIX) - 1;
+	const size_t pre = sizeof(XSIM_HANDLE_DIR_PREFIX) - 1;
 	const char *p = sa->sun_path, *end = (const char *)sa + len;
 	uint64_t id = 0;
 	int i;
 
-	if (len < offsetof(struct sockaddr_un, sun_path) + 1 + pre + 16 + 4 ||
-	    len > sizeof(*sa) || sa->sun_family != AF_UNIX || p[0] != '\0' ||
-	    memcmp(p + 1, XP_NAME_PREFIX, pre))
+	if (len > sizeof(*sa) || len < offsetof(struct sockaddr_un, sun_path) +
+	    XSIM_HANDLE_DIR_LEN + 4 || sa->sun_family != AF_UNIX ||
+	    memcmp(p, XSIM_HANDLE_DIR_PREFIX, pre))
 		return false;
-	p += 1 + pre;
+	/* getsockname counts the path's NUL (Linux unix_mkname_bsd). */
+	if (end[-1] == '\0')
+		end--;
+	p += pre;
 	for (i = 0; i < 16; i++, p++) {
 		int d = *p >= '0' && *p <= '9' ? *p - '0' :
 			*p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
@@ -64,7 +74,7 @@ bool xp_name_parse(const struct sockaddr_un *sa, socklen_t len,
 			return false;
 		id = id << 4 | (uint64_t)d;
 	}
-	if (*p++ != '-')
+	if (*p++ != '/')
 		return false;
 	p = get_dec(p, end, &f->slot);
 	if (!p || p >= end || *p++ != '-')
@@ -76,13 +86,68 @@ bool xp_name_parse(const struct sockaddr_un *sa, socklen_t len,
 	return true;
 }
 
+/* Is the socket bound at sa held by anyone?  errno is kept. */
+static bool name_alive(const struct sockaddr_un *sa, socklen_t len)
+{
+	const struct xp_libc *c = xp_real();
+	int saved = errno, s, rc, e;
+
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		errno = saved;
+		return true;	/* cannot tell: never release on a guess */
+	}
+	rc = connect(s, (const struct sockaddr *)sa, len);
+	e = errno;
+	c->close(s);
+	errno = saved;
+	/*
+	 * ECONNREFUSED: a socket file nobody holds.  ENOENT: no file, i.e.
+	 * not bound yet (open.c re-checks the handle after binding, as it
+	 * did for an abstract name, which answers ECONNREFUSED then) or
+	 * already released and unlinked.  Anything else (EACCES, ENFILE,
+	 * ...) cannot tell, so it counts as alive.
+	 */
+	return rc == 0 || (e != ECONNREFUSED && e != ENOENT);
+}
+
+static int bind_name(int fd, const struct sockaddr_un *sa, socklen_t len)
+{
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		int rc = xp_sockdir_ready(true);
+
+		if (rc)
+			return rc;
+		if (!bind(fd, (const struct sockaddr *)sa, len))
+			return 0;
+		switch (errno) {
+		case ENOENT:
+			/* The directory went (a stopped world's): look again. */
+			xp_sockdir_forget();
+			break;
+		case EADDRINUSE:
+			/* Live: another socket claims the handle. */
+			if (name_alive(sa, len))
+				return -EBUSY;
+			/* A dead socket's file (a process that died unseen). */
+			(void)unlink(sa->sun_path);
+			break;
+		default:
+			return -errno;
+		}
+	}
+	return -EBUSY;
+}
+
 int xp_handle_socket(struct xsim_file f, int oflags)
 {
 	const struct xp_libc *c = xp_real();
 	struct sockaddr_un sa;
 	socklen_t len = xp_name(&sa, xp_world_id(), f);
 	int type = SOCK_DGRAM, prio = (oflags & O_ACCMODE) + 1;
-	int fd, e;
+	int fd, rc;
 
 	if (oflags & O_CLOEXEC)
 		type |= SOCK_CLOEXEC;
@@ -91,33 +156,32 @@ int xp_handle_socket(struct xsim_file f, int oflags)
 	fd = socket(AF_UNIX, type, 0);
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, len) < 0) {
-		e = errno;
+	rc = setsockopt(fd, SOL_SOCKET, SO_PRIORITY, &prio, sizeof(prio)) ?
+		-errno : bind_name(fd, &sa, len);
+	if (rc) {
 		c->close(fd);
-		/* A name still bound means another socket claims the handle. */
-		return -(e == EADDRINUSE ? EBUSY : e);
+		return rc;
 	}
 	return fd;
 }
 
 bool xp_handle_alive(struct xsim_file f)
 {
-	const struct xp_libc *c = xp_real();
 	struct sockaddr_un sa;
 	socklen_t len = xp_name(&sa, xp_world_id(), f);
-	int saved = errno, s, rc, e;
 
-	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0) {
-		errno = saved;
-		return true;	/* cannot tell: never release on a guess */
-	}
-	rc = connect(s, (struct sockaddr *)&sa, len);
-	e = errno;
-	c->close(s);
+	return name_alive(&sa, len);
+}
+
+/* f is dead: drop its file, so that the directory can go.  errno kept. */
+static void unlink_name(struct xsim_file f)
+{
+	struct sockaddr_un sa;
+	int saved = errno;
+
+	(void)xp_name(&sa, xp_world_id(), f);
+	(void)unlink(sa.sun_path);
 	errno = saved;
-	return rc == 0 || e != ECONNREFUSED;
 }
 
 /*
@@ -146,7 +210,7 @@ void xp_handle_wake_from(int fd, struct xsim_file f)
 		c->close(s);
 	}
 out:
-	errno = saved;	/* ECONNREFUSED: nobody holds it; fine too */
+	errno = saved;	/* ECONNREFUSED, ENOENT: nobody holds it; fine too */
 }
 
 void xp_handle_wake(struct xsim_file f)
@@ -165,7 +229,10 @@ bool xp_alive_cb(struct xsim_world *w, struct xsim_file f, void *arg)
 {
 	(void)w;
 	(void)arg;
-	return xp_handle_alive(f);
+	if (xp_handle_alive(f))
+		return true;
+	unlink_name(f);		/* the collection releases it next */
+	return false;
 }
 
 void xp_release_if_dead(struct xsim_file f)
@@ -178,6 +245,7 @@ void xp_release_if_dead(struct xsim_file f)
 		errno = saved;
 		return;
 	}
+	unlink_name(f);
 	xsim_dev_release(w, f);
 	xp_leave();
 	errno = saved;

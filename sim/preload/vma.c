@@ -178,13 +178,13 @@ __attribute__((constructor)) static void register_fork_handler(void)
 static int ua_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
 {
 	(void)ctx;
-	return xsim_guarded_copy(dst, (const void *)(uintptr_t)uaddr, len);
+	return xsim_copy_from_self(dst, (const void *)(uintptr_t)uaddr, len);
 }
 
 static int ua_copy_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
 {
 	(void)ctx;
-	return xsim_guarded_copy((void *)(uintptr_t)uaddr, src, len);
+	return xsim_copy_to_self((void *)(uintptr_t)uaddr, src, len);
 }
 
 static struct xp_vma *find_locked(uintptr_t addr)
@@ -210,6 +210,79 @@ static int ua_vma_check(void *ctx, uint64_t addr, uint64_t len, uint32_t slot,
 	if (v && v->start == addr && v->len == len && v->f.slot == slot &&
 	    v->f.gen == gen)
 		rc = 0;
+	xp_vma_unlock();
+	return rc;
+}
+
+/* The mapping of handle (slot, gen) containing addr, or NULL. */
+static struct xp_vma *find_handle_locked(uint64_t addr, uint32_t slot,
+					 uint32_t gen)
+{
+	struct xp_vma *v = find_locked((uintptr_t)addr);
+
+	return v && v->f.slot == slot && v->f.gen == gen ? v : NULL;
+}
+
+static int ua_vma_find(void *ctx, uint64_t addr, uint32_t slot, uint32_t gen,
+		       struct xsim_vma *out)
+{
+	struct xp_vma *v;
+	int rc = -EINVAL;
+
+	(void)ctx;
+	xp_vma_lock();
+	v = find_handle_locked(addr, slot, gen);
+	if (v) {
+		*out = (struct xsim_vma){ .start = v->start, .len = v->len,
+					  .priv = v->priv };
+		rc = 0;
+	}
+	xp_vma_unlock();
+	return rc;
+}
+
+static int ua_vma_set_priv(void *ctx, uint64_t addr, uint32_t slot,
+			   uint32_t gen, uint64_t priv)
+{
+	struct xp_vma *v;
+	int rc = -EINVAL;
+
+	(void)ctx;
+	xp_vma_lock();
+	v = find_handle_locked(addr, slot, gen);
+	if (v) {
+		v->priv = priv;
+		rc = 0;
+	}
+	xp_vma_unlock();
+	return rc;
+}
+
+/*
+ * A page nothing was mapped into is the empty memfd's and faults with
+ * SIGBUS (mmap.c); a page map_page backed reads.  So one guarded byte
+ * per page tells them apart, without a record per page.  A mapping made
+ * without PROT_READ cannot be probed: it counts as mapped, so a device
+ * refuses to map over it rather than clobber a frame.
+ */
+static int ua_vma_range_mapped(void *ctx, uint64_t addr, uint64_t len)
+{
+	uint64_t off;
+	struct xp_vma *v;
+	char b;
+	int rc = 0;
+
+	(void)ctx;
+	xp_vma_lock();
+	for (off = 0; off < len && !rc; off += XSIM_PAGE_SIZE) {
+		v = find_locked((uintptr_t)(addr + off));
+		if (!v)
+			continue;
+		if (!(v->prot & PROT_READ) ||
+		    !xsim_copy_from_self(&b, (const void *)(uintptr_t)(addr + off),
+					 1))
+			rc = 1;
+	}
 	xp_vma_unlock();
 	return rc;
 }
@@ -258,5 +331,8 @@ const struct xsim_uaccess xp_uaccess = {
 	.copy_out = ua_copy_out,
 	.vma_check = ua_vma_check,
 	.map_page = ua_map_page,
+	.vma_find = ua_vma_find,
+	.vma_set_priv = ua_vma_set_priv,
+	.vma_range_mapped = ua_vma_range_mapped,
 	.ctx = NULL,
 };

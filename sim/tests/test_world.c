@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -262,7 +264,8 @@ static void attach_by_fd_sees_the_same_world(void **state)
 
 /* ---- world files ---- */
 
-static char *write_tmp(const char *text)
+/* A file holding len bytes of text (which may hold NUL bytes). */
+static char *write_tmp_n(const char *text, size_t len)
 {
 	static char path[64];
 	int fd;
@@ -270,9 +273,14 @@ static char *write_tmp(const char *text)
 	strcpy(path, "/tmp/xsim-world-XXXXXX");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
 	close(fd);
 	return path;
+}
+
+static char *write_tmp(const char *text)
+{
+	return write_tmp_n(text, strlen(text));
 }
 
 static void world_file_builds_the_described_machine(void **state)
@@ -314,12 +322,12 @@ static void world_file_builds_the_described_machine(void **state)
 	xsim_world_detach(w);
 }
 
-static void expect_file_error(const char *text, const char *where,
-			      const char *reason)
+static void expect_file_error_n(const char *text, size_t len,
+				const char *where, const char *reason)
 {
 	struct xsim_world *w = wh_world(NULL, true);
 	char err[256] = "";
-	char *path = write_tmp(text);
+	char *path = write_tmp_n(text, len);
 	char want[128];
 
 	assert_int_equal(xsim_world_load_file(w, path, err, sizeof(err)),
@@ -329,6 +337,12 @@ static void expect_file_error(const char *text, const char *where,
 	if (strncmp(err, want, strlen(want)) || !strstr(err, reason))
 		fail_msg("got '%s', want '%s...%s'", err, want, reason);
 	xsim_world_detach(w);
+}
+
+static void expect_file_error(const char *text, const char *where,
+			      const char *reason)
+{
+	expect_file_error_n(text, strlen(text), where, reason);
 }
 
 static void world_file_errors_name_file_line_and_reason(void **state)
@@ -347,6 +361,96 @@ static void world_file_errors_name_file_line_and_reason(void **state)
 	expect_file_error("domain 5\ngrant 5\n", "2:", "expected");
 	expect_file_error("domain 5 pv pages=4\ngrant 5 8 0 4\n", "2:",
 			  "not populated");
+}
+
+/*
+ * What Xen would refuse, the file refuses: createdomain needs a vcpu
+ * (Xen 4.17 xen/common/domain.c sanitise_domain_config: "No vCPUS",
+ * -EINVAL), and an event sent to a domain without one crashed Xen 4.17.7
+ * (docs/reference/linux-6.1-observed.md).  A NUL byte is not text.
+ */
+static void world_file_refuses_what_xen_would(void **state)
+{
+	static const char nul[] = "domain 5\ndomain 6 hvm\0 pages=4\n";
+	static const char long_nul[] = "domain 5\0 pv\n";
+
+	(void)state;
+	expect_file_error("domain 5\ndomain 6 vcpus=0\n", "2:",
+			  "vcpus=0");
+	expect_file_error_n(nul, sizeof(nul) - 1, "2:", "NUL byte");
+	expect_file_error_n(long_nul, sizeof(long_nul) - 1, "1:", "NUL byte");
+	/* The limit stays: 1022 characters and the newline. */
+	{
+		char line[1100];
+
+		memset(line, ' ', sizeof(line));
+		memcpy(line, "domain 5", 8);
+		line[1022] = '\n';
+		{
+			struct xsim_world *w = wh_world(NULL, true);
+			char err[256] = "";
+			char *path = write_tmp_n(line, 1023);
+
+			assert_int_equal(xsim_world_load_file(w, path, err,
+							      sizeof(err)), 0);
+			unlink(path);
+			xsim_world_detach(w);
+		}
+		line[1023] = '\n';
+		line[1022] = ' ';
+		expect_file_error_n(line, 1024, "1:", "line too long");
+	}
+}
+
+/*
+ * A FIFO (or any file that is not a regular one) is refused before it is
+ * read: opening a FIFO for reading waits for a writer, and a program
+ * started with XENSIM_WORLD=<a FIFO> would hang in its first open().  The
+ * load runs in a child so that a hang fails the test instead of stalling it.
+ */
+static void world_file_not_regular_is_refused(void **state)
+{
+	char dir[] = "/tmp/xsim-world-fifo-XXXXXX", path[64];
+	int status = 0, i;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct xsim_world *w = wh_world(NULL, true);
+		char err[256] = "";
+		char want[96];
+		int rc = xsim_world_load_file(w, path, err, sizeof(err));
+
+		snprintf(want, sizeof(want), "%s: ", path);
+		_exit(rc == -EINVAL && !strncmp(err, want, strlen(want)) &&
+		      strstr(err, "not a regular file") ? 0 : 1);
+	}
+	for (i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(50 * 1000);
+	if (i == 100) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	unlink(path);
+	rmdir(dir);
+	if (i == 100)
+		fail_msg("loading a FIFO as a world file blocked for 5 s");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* A directory is not a world file either. */
+	{
+		struct xsim_world *w = wh_world(NULL, true);
+		char err[256] = "";
+
+		assert_int_equal(xsim_world_load_file(w, "/tmp", err,
+						      sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "/tmp: not a regular file"));
+		xsim_world_detach(w);
+	}
 }
 
 static void world_file_missing_is_an_error(void **state)
@@ -376,6 +480,8 @@ int main(void)
 		cmocka_unit_test(world_file_builds_the_described_machine),
 		cmocka_unit_test(world_file_errors_name_file_line_and_reason),
 		cmocka_unit_test(world_file_missing_is_an_error),
+		cmocka_unit_test(world_file_refuses_what_xen_would),
+		cmocka_unit_test(world_file_not_regular_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("world", tests, NULL, NULL);

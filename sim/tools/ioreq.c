@@ -244,8 +244,10 @@ static int load_script(const char *path, struct step *steps, unsigned *nr)
 
 /*
  * Wake a handle of the preload transport from outside it: one datagram
- * to its abstract name (<xensim/handle_name.h>), so that a device model
- * blocked in poll() on its evtchn fd in another process sees its port.
+ * to its path (<xensim/handle_name.h>), so that a device model blocked
+ * in poll() on its evtchn fd in another process sees its port.  The path
+ * is in the world's 0700 socket directory: the injector runs as the
+ * world's owner, as it must to open the world at all.
  */
 static void preload_wake(struct xsim_world *w, struct xsim_file f, void *arg)
 {

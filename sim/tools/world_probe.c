@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A handle's liveness and wake-up from outside the preload.  The preload
- * binds each handle's descriptor to the abstract AF_UNIX name
- * "\0xensim-<world id, 16 hex>-<slot>-<gen>" (sim/preload/sockname.c,
- * DESIGN.md), which the kernel drops when the last descriptor closes, in
- * any process, crashed or not.  So this tool can tell a leaked handle
- * from a live one exactly, and release only the former.  The name comes
- * from <xensim/handle_name.h>, which the preload binds with too; the
- * world tests check it end to end (a live handle survives `xensim-world
- * status`, a dead one is reclaimed).
+ * binds each handle's descriptor to the path
+ * "/dev/shm/xensim@<world id, 16 hex>/<slot>-<gen>" in the world's 0700
+ * socket directory (sim/preload/sockname.c, sockdir.c, DESIGN.md), and a
+ * bound socket stops answering connect() when its last descriptor closes,
+ * in any process, crashed or not.  So this tool can tell a leaked handle
+ * from a live one exactly, and release only the former, removing its
+ * socket's file as the preload does.  The name comes from
+ * <xensim/handle_name.h>, which the preload binds with too; the world
+ * tests check it end to end (a live handle survives `xensim-world
+ * status`, a dead one is reclaimed).  Only the world's owner can search
+ * the directory, as only the owner can open the world's file.
  */
 #include <errno.h>
 #include <string.h>
@@ -39,7 +42,11 @@ bool wt_handle_alive(struct xsim_world *w, struct xsim_file f, void *arg)
 	rc = connect(fd, (struct sockaddr *)&sa, len);
 	e = errno;
 	close(fd);
-	return rc == 0 || e != ECONNREFUSED;
+	/* ECONNREFUSED: nobody holds it; ENOENT: never bound, or removed. */
+	if (rc == 0 || (e != ECONNREFUSED && e != ENOENT))
+		return true;
+	(void)unlink(sa.sun_path);	/* the collection releases it next */
+	return false;
 }
 
 void wt_handle_wake(struct xsim_world *w, struct xsim_file f, void *arg)

@@ -2,8 +2,14 @@
 /*
  * What one process (a device model) did to which domains, split at its
  * first restrict, and the verdicts:
- *   FAIL     a touch of any domain but its own after the first restrict
- *            (through any handle, including one opened later);
+ *   FAIL     an escape after the first restrict, through any handle,
+ *            including one opened later: the per-process view of the
+ *            project's one escape rule (xsim_escape_judge,
+ *            <xensim/escape.h>, which the fuzz escape oracle applies per
+ *            handle): an effect on any domain but its own, judged when it
+ *            happens (a gntdev mmap of a grant recorded before, a grant
+ *            device's unmap notification), except the use or release of
+ *            what a handle held before the first restrict;
  *   FINDING  a handle of the process opened, used or held after the
  *            first restrict and never restricted: a fresh open() bypasses
  *            the restriction, as the 2016 contract allows.  The OPEN and
@@ -50,7 +56,11 @@ static const char *dev_name(int dev)
 		[XSIM_DEV_GNTDEV] = "gntdev", [XSIM_DEV_GNTALLOC] = "gntalloc",
 		[XSIM_DEV_HYPERCALL] = "hypercall",
 		[XSIM_DEV_XSD_PORT] = "xsd_port", [XSIM_DEV_XSD_KVA] = "xsd_kva",
+		[XSIM_DEV_CAPABILITIES] = "capabilities",
+		[XSIM_DEV_XENBUS] = "xenbus",
 	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == XSIM_NR_DEV_KINDS,
+		       "a name for every device kind");
 
 	return dev >= 0 && dev < XSIM_NR_DEV_KINDS ? names[dev] : "?";
 }
@@ -87,6 +97,7 @@ static struct dmj_handle *handle(struct dm_judge *j, uint32_t id,
 	}
 	h = &j->h[j->nr++];
 	*h = (struct dmj_handle){ .id = id, .dev = -1, .first_seq = seq };
+	xsim_escape_held_init(&h->held, h->held_slot, DMJ_HELD_SLOTS);
 	return h;
 }
 
@@ -133,6 +144,7 @@ static void count(struct dmj_handle *h, int after, const struct xsim_effect *e)
 
 void dmj_effect(struct dm_judge *j, const struct xsim_effect *e)
 {
+	struct xsim_escape_scope sc;
 	struct dmj_handle *h;
 	int after;
 
@@ -165,6 +177,7 @@ void dmj_effect(struct dm_judge *j, const struct xsim_effect *e)
 	/* Handle life, not a touch of a domain. */
 	if (e->kind == XSIM_EFF_OPEN) {
 		h->dev = (int)e->subop;
+		h->caller = e->domid;
 		h->opened = true;
 		h->open_seq = e->seq;
 		return;
@@ -184,9 +197,32 @@ void dmj_effect(struct dm_judge *j, const struct xsim_effect *e)
 		}
 		return;
 	}
-	after = e->seq > j->first_restrict;
-	count(h, after, e);
-	if (after && e->domid != j->own) {
+	after = j->first_restrict != UINT64_MAX && e->seq > j->first_restrict;
+	/* The process's first restrict keys the rule, for every handle. */
+	sc = (struct xsim_escape_scope){
+		.restricted = after, .target = j->own, .caller = h->caller,
+		.dev = h->dev, .held = &h->held,
+	};
+	switch (xsim_escape_judge(&sc, e)) {
+	case XSIM_ESCAPE_REFUSED:
+		fprintf(j->out, "refused: after restricting, handle %u/%u "
+			"(%s) was not let touch domain %u: %s %u (effect "
+			"#%llu)\n", e->handle & 0xFFFFFF, e->handle >> 24,
+			dev_name(h->dev), e->domid, xsim_effect_op_name(e->op),
+			e->subop, (unsigned long long)e->seq);
+		j->refused++;
+		return;
+	case XSIM_ESCAPE_NONE:
+		return;
+	case XSIM_ESCAPE_BEFORE:
+		xsim_escape_note(&h->held, e);
+		break;
+	case XSIM_ESCAPE_CARRIED:
+		j->carried++;
+		break;
+	case XSIM_ESCAPE_TARGET:
+		break;
+	case XSIM_ESCAPE_YES:
 		fprintf(j->out, "FAIL: after restricting, handle %u/%u (%s) "
 			"touched domain %u: %s %s %u (effect #%llu)\n",
 			e->handle & 0xFFFFFF, e->handle >> 24, dev_name(h->dev),
@@ -194,7 +230,9 @@ void dmj_effect(struct dm_judge *j, const struct xsim_effect *e)
 			xsim_effect_op_name(e->op), e->subop,
 			(unsigned long long)e->seq);
 		j->fails++;
+		break;
 	}
+	count(h, after, e);
 }
 
 static void finding(struct dm_judge *j, struct dmj_handle *h, int dev,
@@ -354,12 +392,21 @@ unsigned dmj_report(struct dm_judge *j, bool expect_restrict)
 	if (!j->fails)
 		fprintf(j->out, "ok: %s\n", j->first_restrict == UINT64_MAX ?
 			"no restrict, nothing to judge" :
+			j->carried ? "after restricting, only its own domain "
+			"was touched, and what it held before" :
 			touched_after ? "after restricting, only its own "
 			"domain was touched" :
 			"nothing touched after restricting");
 	if (j->on_behalf)
 		fprintf(j->out, "  (%u effects without a handle: Xen acting "
 			"for a domain inside those operations)\n", j->on_behalf);
+	if (j->carried)
+		fprintf(j->out, "  (%u effects on other domains were the use or "
+			"release of ports and grants held before the "
+			"restrict)\n", j->carried);
+	if (j->refused)
+		fprintf(j->out, "  (%u deferred effects on other domains were "
+			"refused by the devices)\n", j->refused);
 	fprintf(j->out, "summary: %u FAIL, %u FINDING\n", j->fails,
 		j->findings);
 	return j->fails;

@@ -13,10 +13,13 @@
 #include <stdio.h>
 
 #include <xensim/effect.h>
+#include <xensim/escape.h>
 
 #define DMJ_MAX_HANDLES	64
 #define DMJ_MAX_DOMS	8
 #define DMJ_MAX_OPS	24
+/* Keys a handle held before the restrict (ports, grants); a power of two. */
+#define DMJ_HELD_SLOTS	32
 
 struct dmj_op_count {
 	uint8_t op, kind;
@@ -41,6 +44,10 @@ struct dmj_handle {
 	bool opened, closed;	/* an OPEN / CLOSE record for it */
 	uint64_t open_seq, close_seq;
 	int dev;		/* enum xsim_dev_kind, or -1 if unknown */
+	uint16_t caller;	/* the domain it was opened from */
+	/* What it touched before the first restrict (<xensim/escape.h>). */
+	struct xsim_escape_held held;
+	struct xsim_escape_slot held_slot[DMJ_HELD_SLOTS];
 	uint32_t nr_dom[2];
 	struct dmj_dom_use dom[2][DMJ_MAX_DOMS];	/* [0] before, [1] after */
 };
@@ -54,6 +61,8 @@ struct dm_judge {
 	struct dmj_handle h[DMJ_MAX_HANDLES];
 	unsigned fails, findings;
 	unsigned on_behalf;
+	unsigned carried;	/* other-domain uses of what was held before */
+	unsigned refused;	/* deferred effects the devices refused */
 	unsigned dropped;	/* handles beyond DMJ_MAX_HANDLES */
 };
 

@@ -19,6 +19,8 @@
 #include <xensim/effect.h>
 
 #include "judge.h"
+/* The table the fuzz oracle's view is tested on too (sim/tests/test_escape.c). */
+#include "../../../sim/tests/escape_cases.h"
 
 #define QEMU	4242u
 #define OWN	5u
@@ -374,6 +376,45 @@ static void too_many_handles_fail(void **state)
 	done(&r);
 }
 
+/*
+ * The shared escape cases: xensim-dm-report must count the escapes and
+ * refusals the per-handle view does, case by case.
+ */
+static void shared_escape_cases(void **state)
+{
+	unsigned i, k;
+
+	(void)state;
+	for (i = 0; i < NR_ESCAPE_CASES; i++) {
+		const struct escape_case *c = &escape_cases[i];
+		struct run r;
+
+		start(&r);
+		dmj_init(&r.j, r.out, QEMU, EC_TARGET);
+		life(&r, QEMU, ID(50, 1), XSIM_EFF_OPEN, c->dev);
+		for (k = 0; k < c->n; k++) {
+			const struct escape_case_rec *x = &c->rec[k];
+			struct xsim_effect e = {
+				.seq = ++r.seq, .handle = ID(50, 1),
+				.pid = QEMU, .domid = x->domid, .kind = x->kind,
+				.op = x->op, .subop = x->subop,
+				.detail = x->detail,
+			};
+
+			dmj_effect(&r.j, &e);
+		}
+		(void)finish(&r, true);
+		if (r.j.fails != c->escapes || r.j.refused != c->refused)
+			fail_msg("case \"%s\": %u FAIL, %u refused; want %u, "
+				 "%u\n%s", c->name, r.j.fails, r.j.refused,
+				 c->escapes, c->refused, r.text);
+		if (c->refused)
+			assert_non_null(strstr(r.text, "refused: after "
+					       "restricting, handle 50/1"));
+		done(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +430,7 @@ int main(void)
 		cmocka_unit_test(close_by_another_process),
 		cmocka_unit_test(no_restrict),
 		cmocka_unit_test(too_many_handles_fail),
+		cmocka_unit_test(shared_escape_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,16 @@ enum xsim_effect_kind {
 	 */
 	XSIM_EFF_OPEN = 8,
 	XSIM_EFF_CLOSE = 9,
+	/*
+	 * An effect the device refused when it was about to happen: a
+	 * deferred effect of a restricted handle aimed at another domain
+	 * (a gntdev mmap of a grant recorded before the restrict, a grant
+	 * device's unmap notification; profile field deferred_err).
+	 * Nothing was done: domid, op, subop and detail say what would
+	 * have been.  Logged so that a refusal no call can report (munmap,
+	 * close) is still seen; it touches no domain.
+	 */
+	XSIM_EFF_REFUSED = 10,
 };
 
 /* What was done: the hypercall family and sub-op, for humans and filters. */
@@ -86,12 +96,12 @@ void xsim_effect_add(struct xsim_world *w, uint32_t handle, uint16_t domid,
 
 /*
  * Does the record stand for an operation on its domain?  Opens, closes
- * and restricts only mark a handle's life.
+ * and restricts only mark a handle's life; a refusal did nothing.
  */
 static inline int xsim_effect_touches_domain(unsigned kind)
 {
 	return kind != XSIM_EFF_RESTRICT && kind != XSIM_EFF_OPEN &&
-	       kind != XSIM_EFF_CLOSE;
+	       kind != XSIM_EFF_CLOSE && kind != XSIM_EFF_REFUSED;
 }
 
 const char *xsim_effect_kind_name(unsigned kind);

@@ -34,6 +34,15 @@ enum xsim_dev_kind {
 	 */
 	XSIM_DEV_XSD_PORT,
 	XSIM_DEV_XSD_KVA,
+	/*
+	 * /proc/xen/capabilities (Linux drivers/xen/xenfs/super.c) and
+	 * /dev/xen/xenbus (drivers/xen/xenbus/xenbus_dev_frontend.c): who
+	 * the caller is, and the xenstore keys the world gives it
+	 * (sim/dev/xsd.c, sim/dev/xenbus.c).  Outside the profile tables;
+	 * present in every profile, in every domain.
+	 */
+	XSIM_DEV_CAPABILITIES,
+	XSIM_DEV_XENBUS,
 	XSIM_NR_DEV_KINDS
 };
 
@@ -126,6 +135,15 @@ struct xsim_hypercall_rule {
 struct xsim_dev_policy {
 	bool present;			/* device node exists */
 	int16_t unknown_err;		/* unknown ioctl */
+	/*
+	 * Deferred effects: what a call arranged and a later event carries
+	 * out (a gntdev mmap of a grant MAP_GRANT_REF recorded, an unmap
+	 * notification's event at the release).  On a restricted handle,
+	 * one that would reach a domain other than the target is refused
+	 * with this errno when it would happen (sim/dev/grantmap.c,
+	 * xsim_deferred_check); 0: never checked.
+	 */
+	int16_t deferred_err;
 	struct xsim_restrict_rule restrict_rule;
 	struct xsim_rule op[XSIM_NR_OPS];
 };

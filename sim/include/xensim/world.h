@@ -184,6 +184,24 @@ void xsim_lock(struct xsim_world *w);
 void xsim_unlock(struct xsim_world *w);
 
 /*
+ * A corrupted world (sim/WORLDS.md, "A corrupted world").  Every offset,
+ * index and count the machine reads from the shared file is checked
+ * before use; a bad one, or a fault on the world's memory (the file
+ * truncated under us), is corruption: "xensim: world corrupted: WHAT" on
+ * stderr once per process, the world is dead in this process (its lock
+ * released if held, its view quarantined) and every later call answers
+ * -EIO, as a filesystem does after a forced shutdown.
+ *
+ * A transport ends the call in which it is found with -EIO by running it
+ * under a recovery point: <xensim/world_guard.h>.
+ */
+/* Has this process found w corrupted? */
+bool xsim_world_dead(const struct xsim_world *w);
+/* xsim_world_attach_fd, with a corrupted header's reason in why. */
+int xsim_world_attach_fd_why(int fd, struct xsim_world **out, char *why,
+			     size_t whylen);
+
+/*
  * Per-process hooks.  The machine calls them with the lock held; they must
  * not take it again.  port_fired: a dom0 event channel that a consumer
  * registered for became pending (Linux: the evtchn irq handler).

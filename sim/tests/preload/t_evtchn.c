@@ -248,6 +248,52 @@ static void blocking_read_wakes(void)
 	pthread_join(t, NULL);
 }
 
+struct close_reader {
+	int fd;
+	unsigned port;
+	ssize_t rc;
+	int err;
+};
+
+static void *close_reader_thread(void *arg)
+{
+	struct close_reader *r = arg;
+
+	r->rc = read(r->fd, &r->port, sizeof(r->port));
+	r->err = errno;
+	return NULL;
+}
+
+/*
+ * close() while another thread is blocked in read(): the read holds the
+ * open file (Linux fs/read_write.c ksys_read: fdget_pos), so it still
+ * returns the event; the file is released when that read lets go of it,
+ * the last reference (fs/file_table.c fput -> evtchn_release), and with
+ * it the handle and its ports.
+ */
+static void close_during_blocked_read_releases(void)
+{
+	int a = dev_open("/dev/xen/evtchn", O_RDWR);
+	int b = dev_open("/dev/xen/evtchn", O_RDWR);
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	struct close_reader r = { .fd = a };
+	unsigned pa, pb;
+	pthread_t t;
+
+	if (!evtchn_pair(a, b, &pa, &pb))
+		return;
+	pthread_create(&t, NULL, close_reader_thread, &r);
+	nanosleep(&ts, NULL);		/* the reader is asleep in read() */
+	expect_ok(close(a));
+	expect_ok(evtchn_notify(b, pb));
+	pthread_join(t, NULL);
+	expect(r.rc == sizeof(r.port) && r.port == pa,
+	       "blocked read after close: rc %zd port %u (%s)", r.rc, r.port,
+	       strerror(r.err));
+	expect(peer_gone(pb), "the handle closed during a blocked read was not "
+	       "released when the read returned");
+}
+
 /*
  * Hundreds of handles with a wake-up nobody read yet must not stop the
  * next wake-up (an AF_UNIX sender's buffer fills with unread datagrams).
@@ -307,6 +353,9 @@ static void readv_writev(void)
 	expect(writev(a, iov, 1) == sizeof(unmask), "writev: %s",
 	       strerror(errno));
 	expect_errno(readv(a, opaque(8), 1), EFAULT);
+	/* A NULL vector: EFAULT, never arithmetic on NULL (UBSan). */
+	expect_errno(readv(a, opaque(0), 1), EFAULT);
+	expect_errno(writev(a, opaque(0), 1), EFAULT);
 	expect_errno(readv(a, iov, (int)(intptr_t)opaque((uintptr_t)-1)), EINVAL);
 }
 
@@ -380,6 +429,8 @@ const struct check evtchn_checks[] = {
 	  nonblocking_read },
 	{ "a blocking read wakes on notify from another thread; EINTR",
 	  blocking_read_wakes },
+	{ "close during a blocked read: the read returns, then the handle is released",
+	  close_during_blocked_read_releases },
 	{ "a wake-up is not lost behind hundreds of unread ones",
 	  many_unread_wakeups },
 	{ "readv and writev on evtchn", readv_writev },

@@ -143,6 +143,66 @@ static void privcmd_unpopulated_sigbus(void)
 	expect(rc == SIGBUS, "the failed frame: %d, want SIGBUS", rc);
 }
 
+static int mmap_v1(int fd, void *addr, uint64_t gfn)
+{
+	struct privcmd_mmap_entry e = { .va = (uintptr_t)addr, .mfn = gfn,
+					.npages = 1 };
+	struct privcmd_mmap m = { .num = 1, .dom = 1, .entry = &e };
+
+	return ioctl(fd, IOCTL_PRIVCMD_MMAP, &m);
+}
+
+/*
+ * privcmd remembers which mappings an ioctl populated (Linux 6.1
+ * drivers/xen/privcmd.c: vma->vm_private_data): v1 MMAP refuses one;
+ * MMAPBATCH takes a whole fresh one, or only holes of a populated one.
+ */
+static void privcmd_populated_mapping_remembered(void)
+{
+	int fd = dev_open("/dev/xen/privcmd", O_RDWR);
+	uint64_t *p = map_dev(fd, 2 * PAGE, 0), *q;
+	int rc, err[2] = { -1, -1 }, err1 = -1;
+	xen_pfn_t gfns[2] = { 3, 1u << 29 };	/* 1<<29: never populated */
+	struct privcmd_mmapbatch_v2 m = {
+		.num = 2, .dom = 1, .addr = (uintptr_t)p, .arr = gfns,
+		.err = err,
+	};
+
+	if (!p)
+		return;
+	errno = 0;
+	rc = ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
+	expect((rc == 0 || errno == ENOENT) && !err[0] && err[1],
+	       "batch: rc %d (%s) err %d/%d", rc, strerror(errno), err[0],
+	       err[1]);
+	expect_errno(mmap_v1(fd, p, 0), EINVAL);
+	/* The whole range again: page 0 is mapped. */
+	expect_errno(ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m), EINVAL);
+	/* The hole the first batch left takes a frame, once. */
+	expect_ok(privcmd_map_gfn(fd, 1, (char *)p + PAGE, 4, &err1));
+	expect(!err1 && shows_pattern(p + PAGE / 8, 1, 4),
+	       "the hole was not filled: err %d", err1);
+	expect_errno(privcmd_map_gfn(fd, 1, (char *)p + PAGE, 4, &err1),
+		     EINVAL);
+	/* v1 MMAP populates too, and a prefix of the mapping is enough. */
+	q = map_dev(fd, 2 * PAGE, 0);
+	if (!q)
+		return;
+	expect_ok(mmap_v1(fd, q, 5));
+	expect(shows_pattern(q, 1, 5), "v1 MMAP did not map gfn 5");
+	expect_errno(mmap_v1(fd, q, 5), EINVAL);
+	expect_errno(privcmd_map_gfn(fd, 1, q, 5, &err1), EINVAL);
+	expect_ok(privcmd_map_gfn(fd, 1, (char *)q + PAGE, 6, &err1));
+	/* Unmapped and mapped again: a new mapping, nothing remembered. */
+	expect_ok(munmap(q, 2 * PAGE));
+	q = map_dev(fd, PAGE, 0);
+	expect(q && mmap_v1(fd, q, 7) == 0, "a fresh mapping: %s",
+	       strerror(errno));
+	/* What is left of a populated mapping stays populated. */
+	expect_ok(munmap(p, PAGE));
+	expect_errno(mmap_v1(fd, (char *)p + PAGE, 0), EINVAL);
+}
+
 static void gntdev_mapping_aliases(void)
 {
 	int g1 = dev_open("/dev/xen/gntdev", O_RDWR);
@@ -319,6 +379,8 @@ const struct check mmap_checks[] = {
 	{ "privcmd foreign mappings alias each other and the domain",
 	  privcmd_foreign_mapping_aliases },
 	{ "an unpopulated privcmd page is SIGBUS", privcmd_unpopulated_sigbus },
+	{ "privcmd remembers populated mappings (v1 MMAP, MMAPBATCH holes)",
+	  privcmd_populated_mapping_remembered },
 	{ "gntdev grant mappings alias (and match privcmd)",
 	  gntdev_mapping_aliases },
 	{ "a read-only grant stays read-only (even after mprotect)",

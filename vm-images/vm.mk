@@ -62,3 +62,22 @@ $(VM_XEN_IMG): | $(PRELOAD_SO)
 
 # scripts/suites/vm.sh boots both (scripts/xrc builds them on demand too).
 CHECK_DEPS += $(VM_CUSE_IMG) $(VM_XEN_IMG)
+
+# --- xen-domu (scripts/xrc-lib/_domu.sh) ---
+# The PV domU's image (vm-images/domu/init), and the dom0 image that boots
+# it: the xen image plus a second cpio with Debian's xl and daemons, the
+# domU's kernel and image (vm-images/domu/extra.sh).  _domu.sh boots
+# $(VM_DIR)/xen-domu/ as a xen machine (stage -> ../stage).
+VM_DOMU_IMG     := $(VM_DIR)/domu/initrd.gz
+VM_XEN_DOMU_IMG := $(VM_DIR)/xen-domu/xen/initrd.gz
+
+$(VM_DOMU_IMG): $(XRC_BIN)
+$(VM_XEN_DOMU_IMG): $(VM_XEN_IMG) $(VM_DOMU_IMG) $(VMTOOLS_DOMU) \
+		vm-images/domu/extra.sh vm-images/domu/dom0.sh
+	@mkdir -p $(dir $@)
+	@echo "  INITRD  $@"
+	$(Q)sh vm-images/domu/extra.sh $(VM_DIR) $@ $(VMTOOLS_DOMU)
+
+vm-images: $(VM_XEN_DOMU_IMG)
+CHECK_DEPS += $(VM_XEN_DOMU_IMG)
+# --- end xen-domu ---

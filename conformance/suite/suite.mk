@@ -50,8 +50,11 @@ $(XRC_ROWS_INC): FORCE
 	$(Q)for f in $(XRC_ROWS); do echo "#include \"$${f#conformance/suite/}\""; done >$@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-$(XRC_CATALOGUE_OBJ): $(XRC_ROWS_INC)
-$(XRC_CATALOGUE_OBJ): BASE_CFLAGS += -I$(dir $(XRC_ROWS_INC)) -Iconformance/suite \
+# The bodies' prototypes (bodies/bodies.h) come from the same list.
+XRC_ROWS_READERS := $(XRC_CATALOGUE_OBJ) $(call objs,$(BUILD),$(XRC_BODY_SRCS))
+$(XRC_ROWS_READERS): $(XRC_ROWS_INC)
+$(XRC_ROWS_READERS): BASE_CFLAGS += -I$(dir $(XRC_ROWS_INC)) -Iconformance/suite
+$(XRC_CATALOGUE_OBJ): BASE_CFLAGS += \
 	$(if $(findstring clang,$(CC)),-fmacro-backtrace-limit=1,-ftrack-macro-expansion=0)
 
 .PHONY: FORCE
@@ -94,3 +97,27 @@ conformance: $(XRC_BIN) $(PRELOAD_SO)
 			$(XRC_BIN) --backend sim:proposed --profile proposed \
 			--out $(BUILD)/results/sim-proposed; \
 	fi
+
+# ---- xrc-report-html (issue 15): results.tsv files -> one HTML page ----
+# `xrc report --format html` runs it; the runner's own results.html comes
+# from the same conformance/suite/runner/report_html.c (only libc: the
+# program links nothing else of the runner).  The ASan build is for
+# conformance/suite/tests/html-report.sh's bad-input checks.
+XRC_HTML_SRCS      := conformance/suite/report-html/main.c \
+		      conformance/suite/runner/report_html.c
+XRC_HTML_BIN       := $(BUILD)/bin/xrc-report-html
+XRC_HTML_ASAN      := $(BUILD)/asan/bin/xrc-report-html
+
+$(XRC_HTML_BIN): $(call objs,$(BUILD),$(XRC_HTML_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^
+
+$(XRC_HTML_ASAN): $(call objs,$(BUILD)/asan,$(XRC_HTML_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(SAN_CC) $(ASAN_FLAGS) -shared-libasan $(ASAN_RT_RPATH) -o $@ $^
+
+all: $(XRC_HTML_BIN)
+CHECK_DEPS += $(XRC_HTML_BIN) $(XRC_HTML_ASAN)
+# ---- end xrc-report-html ----

@@ -27,6 +27,11 @@ xrc_fidelity_help() {
 	                 'xrc run --backend xen-vm --profile linux')
 	  --publish FILE write the real dom0's matrix (results.md of the xen-vm
 	                 run) to FILE with a header saying how it was made
+	  --domu DIR     also compare a xen-domu[:TARGET] run already in DIR with
+	                 the same rows on sim:linux-xsa482 from the same domU
+	                 caller and target (repeatable); with neither --sim,
+	                 --real nor --domu, xen-domu:5 and xen-domu are booted
+	                 and compared too
 
 	Known differences the sim cannot model are listed in
 	conformance/suite/tests/fidelity.known (ID<TAB>reason); they are shown, not
@@ -58,6 +63,7 @@ xrc_fidelity() {
 	_sim=
 	_real=
 	_publish=
+	_domu=	# xen-domu runs to compare, one a line (or "boot")
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help)
@@ -66,14 +72,18 @@ xrc_fidelity() {
 		--*=)
 			xrc_usage_error fidelity "${1%=} needs a value" ;;
 		--sim=*) _sim=${1#*=} ;;
+		--domu=*) _domu="${_domu:+$_domu
+}${1#*=}" ;;
 		--real=*) _real=${1#*=} ;;
 		--publish=*) _publish=${1#*=} ;;
-		--sim | --real | --publish)
+		--sim | --real | --publish | --domu)
 			xrc_need_value fidelity "$@"
 			case $1 in
 			--sim) _sim=$2 ;;
 			--real) _real=$2 ;;
 			--publish) _publish=$2 ;;
+			--domu) _domu="${_domu:+$_domu
+}$2" ;;
 			esac
 			shift ;;
 		*)
@@ -82,14 +92,27 @@ xrc_fidelity() {
 		shift
 	done
 
+	# xen-domu: a plain `xrc fidelity` compares the domU runs too.
+	[ -n "$_sim$_real$_domu" ] || _domu=boot
 	_base="$XRC_BUILD/results/fidelity"
 	mkdir -p "$_base" || xrc_die "cannot create $_base"
+	# --- xen-domu: --domu alone compares the domU runs only. ---
+	if [ -n "$_domu" ] && [ -z "$_sim$_real" ]; then
+		if [ -f "$XRC_FIDELITY_KNOWN" ]; then
+			grep -v "^#" "$XRC_FIDELITY_KNOWN" | sort >"$_base/known"
+		else
+			: >"$_base/known"
+		fi
+		xrc_fidelity_domu_all "$_base" "$_domu"
+		return
+	fi
+	# --- end xen-domu ---
 
 	# A FAIL (exit 1) is an answer, not a broken run: only 2 stops us.
 	if [ -z "$_sim" ]; then
 		_sim="$_base/sim-linux"
 		_rc=0
-		"$XRC_ROOT/scripts/xrc" run --backend sim:linux --profile linux \
+		"$XRC_SELF" run --backend sim:linux --profile linux \
 			--out "$_sim" >/dev/null || _rc=$?
 		[ "$_rc" != 2 ] || xrc_die "fidelity: the sim:linux run broke"
 	fi
@@ -98,7 +121,7 @@ xrc_fidelity() {
 		_rc=0
 		# Its progress (stderr) shows; its report goes to a file.
 		mkdir -p "$_real" || xrc_die "cannot create $_real"
-		"$XRC_ROOT/scripts/xrc" run --backend xen-vm --profile linux \
+		"$XRC_SELF" run --backend xen-vm --profile linux \
 			--out "$_real" >"$_real/run.out" || _rc=$?
 		[ "$_rc" != 2 ] ||
 			xrc_die "fidelity: the xen-vm run broke (see $_real/run.out)"
@@ -176,7 +199,13 @@ xrc_fidelity() {
 			xrc_die "fidelity: cannot write $_publish"
 		echo "fidelity: wrote $_publish"
 	fi
-	[ "$_n_unexp" -eq 0 ] && [ "$_n_cdiff" -eq 0 ]
+	# --- xen-domu ---
+	_n_domu=0
+	if [ -n "$_domu" ]; then
+		xrc_fidelity_domu_all "$_base" "$_domu" || _n_domu=1
+	fi
+	# --- end xen-domu ---
+	[ "$_n_unexp" -eq 0 ] && [ "$_n_cdiff" -eq 0 ] && [ "$_n_domu" -eq 0 ]
 }
 
 # xrc_fidelity_publish DIR FILE: the real dom0's matrix with a header.
@@ -257,3 +286,86 @@ xrc_fidelity_departures() {
 			print dep[i]
 	}' "$1"
 }
+
+# --- xen-domu: the domU runs (scripts/xrc-lib/_domu.sh) ---
+# xrc_fidelity_domu REAL BASE: compare a xen-domu[:TARGET] run's results
+# (REAL/results.tsv, judged by any profile) with the same rows on
+# sim:linux-xsa482 from the same caller: XENSIM_CALLER_DOMID = the domU's
+# id (xl gives the first free one, 1: the target is made with its own id
+# first) and a world where that domain has xs-target=TARGET (none for
+# xen-domu).  Prints the differences; false when one is not in
+# fidelity.known.
+XRC_FIDELITY_DOMU_ID=1
+xrc_fidelity_domu() {
+	_fd_be=$(sed -n 's/^# backend: //p' "$1/results.tsv" | head -n 1)
+	case $_fd_be in
+	xen-domu) _fd_t= ;;
+	xen-domu:*) _fd_t=${_fd_be#xen-domu:} ;;
+	*) xrc_die "fidelity: $1 holds a '$_fd_be' run, not xen-domu[:TARGET]" ;;
+	esac
+	_fd_dir="$2/sim-$(echo "$_fd_be" | tr ':/' '-_')"
+	mkdir -p "$_fd_dir" || xrc_die "cannot create $_fd_dir"
+	{
+		echo "# the xen-domu run's machine, as the sim's world (docs/world-files.md)"
+		[ -z "$_fd_t" ] || echo "domain $_fd_t pv pages=16"
+		echo "domain $XRC_FIDELITY_DOMU_ID pv${_fd_t:+ xs-target=$_fd_t}"
+	} >"$_fd_dir/world"
+	_fd_ids=$(awk -F '\t' '!/^#/ && NF >= 3 { printf "%s%s", n++ ? "," : "", $1 }' "$1/results.tsv")
+	[ -n "$_fd_ids" ] || xrc_die "fidelity: no assertion in $1/results.tsv"
+	_fd_rc=0
+	XENSIM_WORLD="$_fd_dir/world" XENSIM_CALLER_DOMID=$XRC_FIDELITY_DOMU_ID \
+		"$XRC_SELF" run --backend sim:linux-xsa482 --profile linux-xsa482 \
+		--only "$_fd_ids" --out "$_fd_dir" >/dev/null || _fd_rc=$?
+	[ "$_fd_rc" != 2 ] || xrc_die "fidelity: the sim run for $_fd_be broke"
+	xrc_fidelity_observed "$_fd_dir" >"$_fd_dir/sim.obs"
+	xrc_fidelity_observed "$1" >"$_fd_dir/real.obs"
+	join -t "$(printf '\t')" -a 1 -a 2 -e absent -o 0,1.2,2.2 \
+		"$_fd_dir/sim.obs" "$_fd_dir/real.obs" |
+		awk -F '\t' '$2 != $3' >"$_fd_dir/differ"
+	join -t "$(printf '\t')" -v 1 "$_fd_dir/differ" "$2/known" \
+		>"$_fd_dir/unexplained"
+	join -t "$(printf '\t')" "$_fd_dir/differ" "$2/known" \
+		>"$_fd_dir/explained"
+	awk -F '\t' -v be="$_fd_be" '{ printf "  %s: %-55s sim %-10s real %-10s %s\n",
+		be, $1, $2, $3, $4 }' "$_fd_dir/explained"
+	if [ -s "$_fd_dir/unexplained" ]; then
+		echo "differences (sim:linux-xsa482 caller $XRC_FIDELITY_DOMU_ID vs $_fd_be, observed outcomes):"
+		awk -F '\t' '{ printf "  %-60s sim %-10s real %s\n", $1, $2, $3 }' \
+			"$_fd_dir/unexplained"
+	fi
+	echo "fidelity: $_fd_be: $(wc -l <"$_fd_dir/real.obs") assertions compared" \
+		"with sim:linux-xsa482 as domain $XRC_FIDELITY_DOMU_ID," \
+		"$(wc -l <"$_fd_dir/unexplained") differ," \
+		"$(wc -l <"$_fd_dir/explained") known differences"
+	[ ! -s "$_fd_dir/unexplained" ]
+}
+
+# xrc_fidelity_domu_all BASE DIRS: every domU run named in DIRS (one a
+# line); when DIRS is "boot", xen-domu:5 and xen-domu are run first.
+xrc_fidelity_domu_all() {
+	if [ "$2" = boot ]; then
+		set -- "$1" "$1/xen-domu-5
+$1/xen-domu"
+		for _fa_be in xen-domu:5 xen-domu; do
+			_fa_out="$1/$(echo "$_fa_be" | tr ':/' '-_')"
+			mkdir -p "$_fa_out" || xrc_die "cannot create $_fa_out"
+			_fa_rc=0
+			"$XRC_SELF" run --backend "$_fa_be" --profile linux-xsa482 \
+				--out "$_fa_out" >"$_fa_out/run.out" || _fa_rc=$?
+			[ "$_fa_rc" != 2 ] ||
+				xrc_die "fidelity: the $_fa_be run broke (see $_fa_out/run.out)"
+		done
+	fi
+	_fa_ok=0
+	_fa_ifs=$IFS
+	IFS='
+'
+	for _fa_d in $2; do
+		IFS=$_fa_ifs
+		[ -f "$_fa_d/results.tsv" ] || xrc_die "fidelity: no results.tsv in $_fa_d"
+		xrc_fidelity_domu "$_fa_d" "$1" || _fa_ok=1
+	done
+	IFS=$_fa_ifs
+	return "$_fa_ok"
+}
+# --- end xen-domu ---

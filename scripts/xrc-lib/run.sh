@@ -10,6 +10,9 @@ xrc_run_help() {
 	usage: xrc run [--backend BACKEND] [--profile EXPECTED] [--format FMT]
 	               [--out DIR] [--only GLOB[,GLOB...]] [--jobs N]
 	               [--timeout S]
+	               [xen-vm: --kernel FILE] [--modules DIR] [--module NAME=FILE.ko]...
+	               [--xen FILE] [--xen-cmdline ARGS] [--dom0-cmdline ARGS]
+	               [--qemu-opt ARG]... [--mem MB]
 
 	Runs every assertion of the catalogue against BACKEND and judges each
 	outcome by the EXPECTED profile's column.
@@ -24,10 +27,35 @@ xrc_run_help() {
 	      xen-vm           Xen 4.17 with Debian's Linux 6.1 as dom0, in a VM
 	                       (the real drivers; paused target domains made
 	                       through libxenctrl)
+	      xen-domu[:TARGET] the same machine; the suite runs in a PV domU dom0
+	                       makes (xl), whose xenstore "target" is TARGET (none
+	                       without); by default only the domU rows (XSA-482)
 	      The VM backends build their image on first use (make, from
 	      vm-images/; the pinned Debian packages are fetched once into
 	      BUILD/vm/cache/) and boot it under qemu-system-x86_64 -accel tcg;
 	      the guest's console goes to OUT/console.log.
+	  xen-vm only: what to boot (default: the pinned Debian packages,
+	  vm-images/packages.pin); every file is checked before QEMU starts
+	    --kernel FILE    dom0's kernel (a bzImage, e.g. boot/vmlinuz-*); its
+	                     release is read from the setup header
+	    --modules DIR    its modules: a lib/modules/RELEASE tree or a folder
+	                     of .ko files; the Xen drivers found there are loaded
+	                     with insmod, those built in (modules.builtin,
+	                     /sys/module/NAME) are used as they are
+	    --module NAME=FILE.ko  replace one driver (xen-privcmd, xenfs,
+	                     xen-evtchn, xen-gntdev, xen-gntalloc); repeatable;
+	                     its vermagic must name the kernel's release
+	    --xen FILE       the hypervisor: xen-*.gz or the ELF
+	    --xen-cmdline ARGS  appended to Xen's command line
+	                     (console=com1 com1=115200,8n1 dom0_mem=512M,max:512M)
+	    --dom0-cmdline ARGS appended to dom0's (console=hvc0 earlyprintk=xen
+	                     loglevel=4 panic=-1 xrc.*)
+	    --qemu-opt ARG   one more argument at the end of QEMU's command line;
+	                     repeatable (--qemu-opt -cpu --qemu-opt qemu64: the
+	                     last -cpu or -m wins)
+	    --mem MB         the VM's memory (default 1536, at least 1024)
+	  The reports record what was booted (--meta: kernel, xen,
+	  driver.NAME, booted.kernel, booted.xen).
 	  --profile EXPECTED the column to judge by (default: proposed);
 	                     see 'xrc profiles'
 	  --format FMT       what to print: text (default), tap, junit, matrix
@@ -67,6 +95,11 @@ xrc_run() {
 	_only=
 	_jobs=
 	_timeout=
+	_xen_opts=
+	# shellcheck disable=SC2034 # read by xrc_xen_prepare (_vm.sh)
+	XRC_XEN_KERNEL='' XRC_XEN_MODULES='' XRC_XEN_MODULE='' XRC_XEN_HV=''
+	# shellcheck disable=SC2034
+	XRC_XEN_CMDLINE='' XRC_XEN_DOM0_CMDLINE='' XRC_XEN_QEMU_OPTS='' XRC_XEN_MEM=''
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help)
@@ -95,6 +128,15 @@ xrc_run() {
 			timeout) _timeout=$2 ;;
 			esac
 			shift ;;
+		# xen-vm: what to boot (xrc_run_xen_opt, below).
+		--kernel=* | --modules=* | --module=* | --xen=* | --xen-cmdline=* | \
+		--dom0-cmdline=* | --qemu-opt=* | --mem=*)
+			xrc_run_xen_opt "${1%%=*}" "${1#*=}" ;;
+		--kernel | --modules | --module | --xen | --xen-cmdline | \
+		--dom0-cmdline | --qemu-opt | --mem)
+			xrc_need_value run "$@"
+			xrc_run_xen_opt "$1" "$2"
+			shift ;;
 		*)
 			xrc_usage_error run "unexpected argument '$1'" ;;
 		esac
@@ -116,6 +158,7 @@ xrc_run() {
 	_devdir=
 	_sim_profile=
 	_vm=
+	_domu=	# xen-domu: scripts/xrc-lib/_domu.sh
 	case $_backend in
 	sim) _sim_profile=proposed ;;
 	sim:*) _sim_profile=${_backend#sim:} ;;
@@ -126,9 +169,18 @@ xrc_run() {
 	cuse-vm) _vm=cuse _sim_profile=proposed ;;
 	cuse-vm:*) _vm=cuse _sim_profile=${_backend#cuse-vm:} ;;
 	xen-vm) _vm=xen ;;
+	# --- xen-domu ---
+	xen-domu | xen-domu:*)
+		# shellcheck source=scripts/xrc-lib/_domu.sh disable=SC1091
+		. "$XRC_LIB/_domu.sh"
+		_vm=xen _domu=1
+		xrc_domu_check "$_backend" ;;
+	# --- end xen-domu ---
 	*)
 		xrc_usage_error run "unknown backend '$_backend' (sim[:PROFILE], devdir:PATH, cuse-vm[:PROFILE], xen-vm)" ;;
 	esac
+	[ -z "$_xen_opts" ] || [ "$_vm" = xen ] ||
+		xrc_usage_error run "$_xen_opts: only for --backend xen-vm"
 
 	xrc_ensure_built "$XRC_RUNNER"
 	xrc_is_profile "$_profile" ||
@@ -185,6 +237,7 @@ xrc_run_vm() {
 	*[[:space:]]*) xrc_usage_error run "--only globs for a VM backend cannot hold spaces" ;;
 	esac
 	_opts="xrc.profile=$_profile xrc.backend=$_backend"
+	[ -z "$_domu" ] || xrc_domu_vm	# xen-domu: its machine and options
 	[ -z "$_sim_profile" ] || _opts="$_opts xrc.sim=$_sim_profile"
 	[ -z "$_only" ] || _opts="$_opts xrc.only=$_only"
 	[ -z "$_jobs" ] || _opts="$_opts xrc.jobs=$_jobs"
@@ -201,8 +254,48 @@ xrc_run_vm() {
 	# and would cut the options short without a word.
 	[ "${#_opts}" -le 768 ] ||
 		xrc_usage_error run "the options are too long for a VM's kernel command line (${#_opts} bytes, at most 768): fewer --only globs"
+	[ $((${#_opts} + ${#XRC_XEN_DOM0_CMDLINE})) -le 768 ] ||
+		xrc_usage_error run "--dom0-cmdline is too long: with the run's options, dom0's command line would pass 768 bytes (Xen keeps 1024)"
 	_vrc=0
 	xrc_vm_run "$_vm" "$_backend" "$_out" "$_opts" || _vrc=$?
 	xrc_vm_print "$_out" "$_format"
 	return "$_vrc"
+}
+
+# xrc_run_xen_opt OPTION VALUE: one of the xen-vm backend's options (what
+# to boot), kept in XRC_XEN_* for xrc_xen_prepare (scripts/xrc-lib/_vm.sh),
+# which checks the files before anything boots.  --module and --qemu-opt
+# repeat (one a line); _xen_opts names the options given, for the error
+# when the backend is not xen-vm.
+# shellcheck disable=SC2034 # read by xrc_xen_prepare (_vm.sh)
+xrc_run_xen_opt() {
+	_xen_opts="${_xen_opts:+$_xen_opts, }$1"
+	case $2 in
+	*'
+'*) xrc_usage_error run "$1: the value holds a newline" ;;
+	esac
+	case $1 in
+	--kernel) XRC_XEN_KERNEL=$2 ;;
+	--modules) XRC_XEN_MODULES=$2 ;;
+	--module)
+		case $2 in
+		?*=?*) ;;
+		*) xrc_usage_error run "--module wants NAME=FILE.ko (e.g. xen-privcmd=./privcmd.ko), not '$2'" ;;
+		esac
+		XRC_XEN_MODULE="${XRC_XEN_MODULE:+$XRC_XEN_MODULE
+}$2" ;;
+	--xen) XRC_XEN_HV=$2 ;;
+	--xen-cmdline) XRC_XEN_CMDLINE="${XRC_XEN_CMDLINE:+$XRC_XEN_CMDLINE }$2" ;;
+	--dom0-cmdline) XRC_XEN_DOM0_CMDLINE="${XRC_XEN_DOM0_CMDLINE:+$XRC_XEN_DOM0_CMDLINE }$2" ;;
+	--qemu-opt)
+		XRC_XEN_QEMU_OPTS="${XRC_XEN_QEMU_OPTS:+$XRC_XEN_QEMU_OPTS
+}$2" ;;
+	--mem)
+		xrc_is_count "$2" ||
+			xrc_usage_error run "--mem wants a number of MB, not '$2'"
+		# dom0 alone has 512 MB (dom0_mem), the targets and Xen need more.
+		[ "$2" -ge 1024 ] ||
+			xrc_usage_error run "--mem wants at least 1024 (MB): dom0 takes 512, Xen and the target domains need the rest"
+		XRC_XEN_MEM=$2 ;;
+	esac
 }

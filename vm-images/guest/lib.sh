@@ -28,6 +28,9 @@ XRC_JOBS=
 XRC_TIMEOUT=
 # shellcheck disable=SC2034 # read by cuse/init: which xensim-cuse build
 XRC_CUSE=plain
+# What the run booted, KEY=VALUE a line, for the runner's --meta (the
+# xen init writes it; none: no --meta).
+XRC_META_FILE=/tmp/xrc-meta
 
 xrc_stage() {
 	echo "@@XRC-STAGE $*@@"
@@ -99,6 +102,13 @@ xrc_suite() {
 	# The transport the devices come through (cuse: ENOSYS arrives as
 	# ENOTTY, see conformance/suite/README.md).
 	[ -z "${XRC_TRANSPORT:-}" ] || set -- "$@" --transport "$XRC_TRANSPORT"
+	# What was booted, into every report's header (read in this shell:
+	# a redirect, not a pipe).
+	if [ -s "$XRC_META_FILE" ]; then
+		while IFS= read -r _m; do
+			set -- "$@" --meta "$_m"
+		done <"$XRC_META_FILE"
+	fi
 	mkdir -p /tmp/out
 	xrc_stage "suite: $*"
 	XRC_RC=0

@@ -17,3 +17,20 @@ $(VMTOOLS_DOMAINS): $(call objs,$(BUILD),$(VMTOOLS_DOMAINS_SRCS)) $(LIBFIXTURE)
 	$(Q)$(CC) -o $@ $^ -lxenctrl -lxenforeignmemory -lxengnttab $(THREAD_LIBS)
 
 all: $(VMTOOLS_DOMAINS)
+
+# --- xen-domu (scripts/xrc-lib/_domu.sh) ---
+#   build/bin/xrc-vm-domu      dom0's part of the xen-domu backend: the
+#                              domU's target guest, its xenstore key
+VMTOOLS_DOMU_SRCS := vm-images/tools/domu.c
+VMTOOLS_DOMU      := $(BUILD)/bin/xrc-vm-domu
+
+# Xen's public headers need GNU C (as libfixture's, clients.mk).
+$(call objs,$(BUILD),$(VMTOOLS_DOMU_SRCS)): BASE_CFLAGS += -std=gnu11
+
+$(VMTOOLS_DOMU): $(call objs,$(BUILD),$(VMTOOLS_DOMU_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ -lxenctrl -lxenstore
+
+all: $(VMTOOLS_DOMU)
+# --- end xen-domu ---

@@ -11,14 +11,9 @@
 
 #include <xrc/body.h>
 
+/* rows.inc: every rows file (rows/AREA.rows), listed by suite.mk. */
 #define XRC_ROW(id, body, ...)	void body(struct xrc_ctx *t);
-#include "../rows/privcmd.rows"
-#include "../rows/evtchn.rows"
-#include "../rows/gntdev.rows"
-#include "../rows/gntalloc.rows"
-#include "../rows/sharing.rows"
-#include "../rows/lib.rows"
-#include "../rows/probe.rows"
+#include "rows.inc"
 #undef XRC_ROW
 
 #endif /* XRC_BODIES_H */

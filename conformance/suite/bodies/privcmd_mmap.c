@@ -224,6 +224,21 @@ void privcmd_mmap_null_arg_after_restrict(struct xrc_ctx *t)
 	XRC_OBSERVE(t, ioctl(fd, IOCTL_PRIVCMD_MMAP, NULL));
 }
 
+/*
+ * Linux remembers that a mapping ioctl populated a VMA (vm_private_data):
+ * v1 MMAP onto it fails EINVAL before any domain is looked at, so the
+ * call is aimed at a domid with no domain (Xen would say ESRCH).  On an
+ * unrestricted handle, so that no restriction check comes first.
+ */
+void privcmd_mmap_vma_populated_by_mmapbatch_v2(struct xrc_ctx *t)
+{
+	const struct xrc_domains *d = xrc_domains(t);
+	int fd = pc_open(t);
+	void *region = pc_map_gfn(t, fd, d->a, 0);
+
+	XRC_OBSERVE(t, pc_mmap_v1(fd, d->absent, region, 0));
+}
+
 /* ---- MMAPBATCH (v1) ---- */
 
 void privcmd_mmapbatch_target_unrestricted(struct xrc_ctx *t)

@@ -16,6 +16,8 @@
  * building a fresh one per test (about five times slower).  --isolated
  * leaves the anchor out.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,12 +126,18 @@ static void test_done(unsigned i, void *p)
 	}
 }
 
+/*
+ * An ERROR (or a broken domain probe) decides over a FAIL: a run that
+ * broke cannot say whether the backend conforms, and CI must be able to
+ * tell "does not conform" (1) from "the run broke" (2).  The totals still
+ * count both.
+ */
 static int exit_code(const struct xrc_run *run)
 {
-	if (run->count[XRC_V_FAIL])
-		return XRC_EXIT_FAIL;
 	if (run->count[XRC_V_ERROR] || run->fx->broken)
 		return XRC_EXIT_BROKE;
+	if (run->count[XRC_V_FAIL])
+		return XRC_EXIT_FAIL;
 	if (!run->count[XRC_V_PASS])
 		return XRC_EXIT_ALL_SKIPPED;
 	return XRC_EXIT_CONFORMS;
@@ -148,6 +156,49 @@ static void print_end(const struct xrc_run *run)
 		fprintf(f, "%sreports: %s/results.{txt,tap,xml,md,tsv}\n",
 			prefix, run->opt->out_dir);
 	fflush(f);
+}
+
+/*
+ * A run where everything skipped because no device node exists under
+ * --devdir (a wrong path, an empty folder): say so, or exit 77 alone
+ * reads like a backend without the features.
+ */
+static void note_no_devices(const char *devdir)
+{
+	static const char *const names[] = { "privcmd", "evtchn", "gntdev",
+					     "gntalloc" };
+	char path[4096];
+	unsigned i;
+	int fd;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", devdir, names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			return;
+		}
+		if (!xrc_io_absent(errno) && errno != ENOTDIR)
+			return;
+	}
+	fprintf(stderr, "xrc-conformance: note: no device node (privcmd, "
+		"evtchn, gntdev, gntalloc) under %s: every assertion "
+		"skipped\n", devdir);
+}
+
+/* Why nothing was selected, naming the globs as given. */
+static void no_match(const struct xrc_options *opt)
+{
+	unsigned i;
+
+	if (!opt->nr_only) {
+		fprintf(stderr, "xrc-conformance: the catalogue is empty\n");
+		return;
+	}
+	fprintf(stderr, "xrc-conformance: no assertion matches --only '");
+	for (i = 0; i < opt->nr_only; i++)
+		fprintf(stderr, "%s%s", i ? "," : "", opt->only[i]);
+	fprintf(stderr, "'\n");
 }
 
 static void *alloc(size_t n, size_t size)
@@ -197,19 +248,18 @@ int main(int argc, char **argv)
 	for (i = 0; i < xrc_catalogue_len; i++)
 		if (xrc_selected(&opt, xrc_catalogue[i].id))
 			sel[nr++] = i;
+	/* An --only that keeps nothing is a mistake, listing or running. */
+	if (!nr) {
+		no_match(&opt);
+		free(sel);
+		return XRC_EXIT_BROKE;
+	}
 	if (opt.list) {
 		for (i = 0; i < nr; i++)
 			printf("%s\t%s\n", xrc_catalogue[sel[i]].id,
 			       xrc_catalogue[sel[i]].statement);
 		free(sel);
 		return 0;
-	}
-	if (!nr) {
-		fprintf(stderr, "xrc-conformance: %s\n", opt.nr_only ?
-			"no assertion matches --only" :
-			"the catalogue is empty");
-		free(sel);
-		return XRC_EXIT_BROKE;
 	}
 
 	t0 = xrc_now();
@@ -218,6 +268,18 @@ int main(int argc, char **argv)
 	run.sel = sel;
 	run.nr = nr;
 	probe(&opt, &fx);
+	/*
+	 * Target a's memory cannot be mapped (setup/probe.c, check_mappable):
+	 * every row that reads a guest page would FAIL or ERROR for a reason
+	 * that has nothing to do with restrict.  Stop before any assertion;
+	 * the reports carry the reason in their fixture line.
+	 */
+	if (fx.unmappable) {
+		fprintf(stderr, "xrc-conformance: the run broke before any assertion: "
+			"fixture: %s\n", fx.reason);
+		nr = 0;
+		run.nr = 0;
+	}
 
 	s.obs = alloc(nr, sizeof(*s.obs));
 	s.jobs = alloc(nr, sizeof(*s.jobs));
@@ -254,9 +316,12 @@ int main(int argc, char **argv)
 		break;	/* text went out line by line */
 	}
 	rc = exit_code(&run);
-	if (opt.out_dir && xrc_write_reports(&run) && rc == XRC_EXIT_CONFORMS)
+	/* Reports that could not be written: the run broke, whatever it found. */
+	if (opt.out_dir && xrc_write_reports(&run))
 		rc = XRC_EXIT_BROKE;
 	print_end(&run);
+	if (rc == XRC_EXIT_ALL_SKIPPED)
+		note_no_devices(opt.devdir);
 	drop_anchor();
 	free(args);
 	free(s.res);

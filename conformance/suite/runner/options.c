@@ -11,6 +11,12 @@
 
 #include "runner.h"
 
+/* The project's one version, from the file VERSION at the top of the tree
+ * (install.mk passes it to this file alone). */
+#ifndef XRC_VERSION
+#error "XRC_VERSION is not defined: build through the top Makefile"
+#endif
+
 #define DEFAULT_TIMEOUT	10.0
 #define MAX_JOBS	64u
 
@@ -21,7 +27,8 @@ static void usage(FILE *f)
 "                       [--format text|tap|junit|matrix] [--out DIR]\n"
 "                       [--only GLOB[,GLOB...]] [--jobs N] [--timeout S]\n"
 "                       [--backend NAME] [--transport native|cuse]\n"
-"                       [--isolated] [--list] [--profiles]\n"
+"                       [--meta KEY=VALUE]... [--isolated] [--list]\n"
+"                       [--profiles] [--version]\n"
 "\n"
 "Runs the restrict contract catalogue against the devices under DIR\n"
 "(default /dev/xen), each assertion in a process of its own, and judges\n"
@@ -35,6 +42,10 @@ static void usage(FILE *f)
 "  --jobs N         run N assertions at once (default: online CPUs)\n"
 "  --timeout S      seconds before an assertion is killed (default %g)\n"
 "  --backend NAME   what is under test, for the reports (default: devdir)\n"
+"  --meta KEY=VALUE a line \"KEY: VALUE\" in every report's header (results.tsv,\n"
+"                   TAP, JUnit <property>, text, Markdown), in the order\n"
+"                   given; KEY is [a-z0-9.-]+ (not backend, profile, devdir,\n"
+"                   fixture, columns), VALUE one line; repeatable\n"
 "  --transport T    how the devices are served: native (default: a kernel\n"
 "                   driver or the sim's preload) or cuse (a CUSE daemon,\n"
 "                   e.g. xensim-cuse).  Under cuse, ENOTTY where a row wants\n"
@@ -47,10 +58,12 @@ static void usage(FILE *f)
 "                   per test, slower)\n"
 "  --list           print ID<TAB>statement of each selected assertion\n"
 "  --profiles       print the profiles: name, base, code, summary (tabs)\n"
+"  --version        print \"xrc-conformance VERSION\" and exit\n"
 "\n"
-"exit: 0 conforms (no FAIL, no ERROR, a PASS), 1 some FAIL, 2 the run\n"
-"broke (an ERROR, bad usage, the domain probe failed), 77 all skipped\n"
-"(also: no devices at all under DIR).\n",
+"exit: 0 conforms (no FAIL, no ERROR, a PASS), 1 some FAIL and no ERROR,\n"
+"2 the run broke (an ERROR, even beside FAILs; bad usage; the domain probe\n"
+"failed; --only matching nothing), 77 all skipped (also: no devices at all\n"
+"under DIR).  The totals count FAILs and ERRORs alike.\n",
 		DEFAULT_TIMEOUT);
 }
 
@@ -71,6 +84,39 @@ static int add_only(struct xrc_options *o, char *list)
 			return bad("too many --only globs (at most %s)", "32");
 		o->only[o->nr_only++] = g;
 	}
+	return 0;
+}
+
+/*
+ * --meta KEY=VALUE: a key of [a-z0-9.-]+ that no header line of the
+ * reports already uses (results.tsv is read as "# KEY: VALUE" lines), given
+ * once; a value on one line.
+ */
+static int add_meta(struct xrc_options *o, char *kv)
+{
+	static const char *const taken[] = {
+		"backend", "profile", "devdir", "fixture", "columns",
+	};
+	char *eq = strchr(kv, '=');
+	unsigned i;
+
+	if (!eq || eq == kv)
+		return bad("--meta wants KEY=VALUE, not '%s'", kv);
+	*eq = '\0';
+	if (strspn(kv, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(kv))
+		return bad("--meta: the key '%s' is not [a-z0-9.-]+", kv);
+	for (i = 0; i < sizeof(taken) / sizeof(taken[0]); i++)
+		if (!strcmp(kv, taken[i]))
+			return bad("--meta: the key '%s' is a report header of its own", kv);
+	for (i = 0; i < o->nr_meta; i++)
+		if (!strcmp(kv, o->meta[i].key))
+			return bad("--meta: the key '%s' is given twice", kv);
+	if (strpbrk(eq + 1, "\t\n\r"))
+		return bad("--meta: the value of '%s' holds a tab or a newline", kv);
+	if (o->nr_meta == XRC_MAX_META)
+		return bad("too many --meta (at most %s)", "32");
+	o->meta[o->nr_meta].key = kv;
+	o->meta[o->nr_meta++].value = eq + 1;
 	return 0;
 }
 
@@ -124,7 +170,7 @@ int xrc_parse_options(int argc, char **argv, struct xrc_options *o)
 {
 	enum { O_DEVDIR = 256, O_PROFILE, O_FORMAT, O_OUT, O_ONLY, O_JOBS,
 	       O_TIMEOUT, O_BACKEND, O_TRANSPORT, O_LIST, O_PROFILES, O_ISOLATED,
-	       O_HELP };
+	       O_META, O_HELP, O_VERSION };
 	static const struct option longs[] = {
 		{ "devdir", required_argument, NULL, O_DEVDIR },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -138,7 +184,9 @@ int xrc_parse_options(int argc, char **argv, struct xrc_options *o)
 		{ "list", no_argument, NULL, O_LIST },
 		{ "profiles", no_argument, NULL, O_PROFILES },
 		{ "isolated", no_argument, NULL, O_ISOLATED },
+		{ "meta", required_argument, NULL, O_META },
 		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
 		{ 0 }
 	};
 	char *end;
@@ -211,6 +259,14 @@ int xrc_parse_options(int argc, char **argv, struct xrc_options *o)
 		case O_ISOLATED:
 			o->isolated = true;
 			break;
+		case O_META:
+			rc = add_meta(o, optarg);
+			if (rc)
+				return rc;
+			break;
+		case O_VERSION:
+			printf("xrc-conformance %s\n", XRC_VERSION);
+			return -1;
 		case 'h':
 		case O_HELP:
 			usage(stdout);

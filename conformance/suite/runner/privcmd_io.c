@@ -40,6 +40,28 @@ long xrc_io_mmap_resource(int fd, uint16_t dom, uint32_t type, uint32_t id,
 	return ioctl(fd, IOCTL_PRIVCMD_MMAP_RESOURCE, &r);
 }
 
+/*
+ * One frame of a foreign guest into a privcmd region (the domain probe's
+ * check that the targets' memory can be mapped).  Linux 6.1
+ * drivers/xen/privcmd.c, privcmd_ioctl_mmap_batch: a frame Xen refuses
+ * leaves the ioctl's answer 0 and its error in err[0] (-ENOENT from the
+ * ioctl itself only for a paged-out frame).
+ */
+long xrc_io_mmapbatch_v2(int fd, uint16_t dom, uint64_t gfn, void *addr,
+			 int *err0)
+{
+	xen_pfn_t arr[1] = { (xen_pfn_t)gfn };
+	int err[1] = { 0 };
+	struct privcmd_mmapbatch_v2 m = {
+		.num = 1, .dom = dom, .addr = (uint64_t)(uintptr_t)addr,
+		.arr = arr, .err = err,
+	};
+	long rc = ioctl(fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &m);
+
+	*err0 = err[0];
+	return rc;
+}
+
 bool xrc_io_absent(int err)
 {
 	return err == ENOENT || err == ENODEV || err == ENXIO;

@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report_html.h"
 #include "runner.h"
 
 void xrc_report_totals(FILE *f, const struct xrc_run *run, const char *prefix,
@@ -87,6 +89,17 @@ const char *xrc_run_str(const struct xrc_run *run, char *buf, size_t len)
 		run->opt->devdir,
 		run->opt->transport == XRC_TR_CUSE ? ", transport cuse" : "");
 	return buf;
+}
+
+void xrc_report_meta(FILE *f, const struct xrc_run *run, const char *prefix)
+{
+	unsigned i;
+
+	for (i = 0; i < run->opt->nr_meta; i++) {
+		fprintf(f, "%s%s: ", prefix, run->opt->meta[i].key);
+		xrc_put_field(f, run->opt->meta[i].value);
+		fputc('\n', f);
+	}
 }
 
 const char *xrc_agree_str(const struct xrc_result *r, char *buf, size_t len)
@@ -221,6 +234,43 @@ static void write_tap_file(FILE *f, const struct xrc_run *run)
 	xrc_report_totals(f, run, "# ", false);
 }
 
+/* ---- results.html (issue 15) ---- */
+/*
+ * results.html is this run's results.tsv rendered by report_html.c, the
+ * same page build/bin/xrc-report-html makes of that file.  The writers
+ * return nothing, so a failure is kept here for xrc_write_reports.
+ */
+static int html_err;
+
+static void write_html_file(FILE *f, const struct xrc_run *run)
+{
+	struct xrc_html *h = xrc_html_new();
+	char *tsv = NULL, err[512] = "";
+	size_t len = 0;
+	FILE *mem = open_memstream(&tsv, &len);
+	bool ok = h && mem;
+
+	if (mem) {
+		xrc_report_tsv(mem, run);
+		ok = !fclose(mem) && ok;
+	}
+	if (ok) {
+		mem = fmemopen(tsv, len, "r");
+		ok = mem && !xrc_html_add_tsv(h, mem, "results.tsv", err,
+					      sizeof(err));
+		if (mem)
+			fclose(mem);
+	}
+	if (ok)
+		ok = !xrc_html_write(f, h);
+	if (err[0])
+		fprintf(stderr, "xrc-conformance: results.html: %s\n", err);
+	html_err = ok ? 0 : err[0] ? -EINVAL : -ENOMEM;
+	xrc_html_free(h);
+	free(tsv);
+}
+/* ---- end results.html ---- */
+
 /* Write one report through a temporary name, so a reader never sees half. */
 static int write_one(const struct xrc_run *run, const char *name,
 		     void (*writer)(FILE *f, const struct xrc_run *run))
@@ -257,12 +307,15 @@ int xrc_write_reports(const struct xrc_run *run)
 		{ "results.xml", xrc_report_junit },
 		{ "results.md", xrc_report_matrix },
 		{ "results.tsv", xrc_report_tsv },
+		{ "results.html", write_html_file },	/* issue 15 */
 	};
 	unsigned i;
 	int rc = make_dir(run->opt->out_dir);
 
 	for (i = 0; !rc && i < sizeof(files) / sizeof(files[0]); i++) {
 		rc = write_one(run, files[i].name, files[i].writer);
+		if (!rc && files[i].writer == write_html_file)
+			rc = html_err;	/* issue 15 */
 		if (rc)
 			fprintf(stderr, "xrc-conformance: cannot write %s/%s: %s\n",
 				run->opt->out_dir, files[i].name,

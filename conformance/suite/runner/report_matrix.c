@@ -64,6 +64,11 @@ void xrc_report_matrix(FILE *f, const struct xrc_run *run)
 	fprintf(f, "Fixture: ");
 	xrc_put_md_cell(f, xrc_fixture_str(run, fx, sizeof(fx)));
 	fprintf(f, ".  \n");
+	for (k = 0; k < run->opt->nr_meta; k++) {
+		fprintf(f, "%s: ", run->opt->meta[k].key);
+		xrc_put_md_cell(f, run->opt->meta[k].value);
+		fprintf(f, ".  \n");
+	}
 	xrc_report_totals(f, run, "", true);
 	fprintf(f, "\n");
 	header(f, run);

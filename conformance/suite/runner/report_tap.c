@@ -52,7 +52,14 @@ void xrc_report_tap(FILE *f, const struct xrc_run *run)
 	fprintf(f, "# xrc-conformance: %s\n",
 		xrc_run_str(run, what, sizeof(what)));
 	fprintf(f, "# fixture: %s\n", xrc_fixture_str(run, fx, sizeof(fx)));
+	xrc_report_meta(f, run, "# ");
 	fprintf(f, "1..%u\n", run->nr);
+	/* The run stopped before any assertion (main.c): say why to a harness. */
+	if (run->fx->unmappable) {
+		fprintf(f, "Bail out! fixture: ");
+		one_line(f, run->fx->reason);
+		fputc('\n', f);
+	}
 	for (k = 0; k < run->nr; k++) {
 		const struct xrc_result *r = &run->res[k];
 		const char *id = run->cat[run->sel[k]].id;

@@ -12,7 +12,9 @@ void xrc_report_text_header(FILE *f, const struct xrc_run *run)
 	fprintf(f, "xrc-conformance: %s; %u assertion%s\n",
 		xrc_run_str(run, what, sizeof(what)), run->nr,
 		run->nr == 1 ? "" : "s");
-	fprintf(f, "fixture: %s\n\n", xrc_fixture_str(run, fx, sizeof(fx)));
+	fprintf(f, "fixture: %s\n", xrc_fixture_str(run, fx, sizeof(fx)));
+	xrc_report_meta(f, run, "");
+	fputc('\n', f);
 }
 
 void xrc_report_text_line(FILE *f, const struct xrc_run *run, unsigned k)

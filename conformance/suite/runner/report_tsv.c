@@ -24,12 +24,18 @@ void xrc_report_tsv(FILE *f, const struct xrc_run *run)
 	fprintf(f, "# devdir: %s\n", run->opt->devdir);
 	fprintf(f, "# fixture: ");
 	xrc_put_field(f, xrc_fixture_str(run, fx, sizeof(fx)));
-	fprintf(f, "\n# columns: id; verdict (PASS FAIL SKIP ERROR); "
+	fputc('\n', f);
+	/* --meta: the booted kernel, Xen, drivers (scripts/xrc-lib/_vm.sh). */
+	xrc_report_meta(f, run, "# ");
+	fprintf(f, "# columns: id; verdict (PASS FAIL SKIP ERROR); "
 		"observed (return value, errno name, SKIP, ERROR or none); "
 		"expected (the judged profile's column); "
 		"agreeing (profiles whose column the observation satisfies); "
-		"reason\n");
-	fprintf(f, "# id\tverdict\tobserved\texpected\tagreeing\treason\n");
+		"reason; statement; source (the catalogue's, for results.html)\n");
+	/* statement and source last: readers find columns by name, and the
+	 * ones that count positions read only the first six. */
+	fprintf(f, "# id\tverdict\tobserved\texpected\tagreeing\treason"
+		"\tstatement\tsource\n");
 	for (k = 0; k < run->nr; k++) {
 		const struct xrc_assertion *a = &run->cat[run->sel[k]];
 		const struct xrc_result *r = &run->res[k];
@@ -40,6 +46,8 @@ void xrc_report_tsv(FILE *f, const struct xrc_run *run)
 		field(f, xrc_expect_str(xrc_expect_of(a, run->opt->profile), want,
 					sizeof(want)), false);
 		field(f, xrc_agree_str(r, agree, sizeof(agree)), false);
-		field(f, r->reason, true);
+		field(f, r->reason, false);
+		field(f, a->statement, false);
+		field(f, a->source, true);
 	}
 }

@@ -43,6 +43,16 @@ enum xrc_transport {
 };
 
 #define XRC_MAX_ONLY	32
+/*
+ * --meta KEY=VALUE: what the caller knows about the run (the booted
+ * kernel, Xen, each driver), written into every report's header.
+ */
+#define XRC_MAX_META	32
+
+struct xrc_meta {
+	const char *key;		/* [a-z0-9.-]+ */
+	const char *value;		/* one line */
+};
 
 struct xrc_options {
 	const char *devdir;
@@ -58,6 +68,8 @@ struct xrc_options {
 	bool list;
 	bool profiles;
 	bool isolated;			/* no anchor handle (see main.c) */
+	struct xrc_meta meta[XRC_MAX_META];	/* --meta, in the order given */
+	unsigned nr_meta;
 };
 
 /* Parse argv; 0, or XRC_EXIT_BROKE after printing why (or -1 for --help). */
@@ -220,6 +232,8 @@ void xrc_report_totals(FILE *f, const struct xrc_run *run, const char *prefix,
 const char *xrc_fixture_str(const struct xrc_run *run, char *buf, size_t len);
 /* "backend B, judged as P, devdir D" */
 const char *xrc_run_str(const struct xrc_run *run, char *buf, size_t len);
+/* Each --meta as a line: prefix, "KEY: VALUE" (one line: no tab or newline). */
+void xrc_report_meta(FILE *f, const struct xrc_run *run, const char *prefix);
 /* The profiles whose column agrees with result k: "proposed,linux" or "-". */
 const char *xrc_agree_str(const struct xrc_result *r, char *buf, size_t len);
 

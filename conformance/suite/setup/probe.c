@@ -10,6 +10,9 @@
  * a = the first HVM guest (else the first guest), b = another guest (HVM
  * if there is one), pv = the first PV guest, absent = the first free
  * domid from XRC_SETUP_ABSENT_FROM up.
+ * Then, once a is chosen, whether dom0 can map a's memory at all (see
+ * check_mappable): if not, no row that maps a guest page can say anything
+ * about restrict, and the run stops with the reason.
  */
 #define __XEN_TOOLS__ 1
 
@@ -18,6 +21,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <xen/xen.h>
@@ -140,6 +144,43 @@ static void choose(const struct seen *s, struct xrc_setup_probe *p)
 	p->ok = p->dom.absent != XRC_NO_DOMAIN;
 }
 
+/*
+ * One page of target a (gfn 0), mapped through this unrestricted handle
+ * with MMAPBATCH_V2, as the rows that read a guest's memory do.  Xen
+ * refuses a dom0 foreign map of gfn 0 of a PV guest (its frame numbers are
+ * machine frames, and frame 0 is not its own): seen on xen-vm with
+ * Debian's Xen 4.17.7 under QEMU -cpu qemu64,+svm, where no HVM guest can
+ * be made without nested paging and the targets fall back to PV (EPERM).
+ * A Xen that shadow-pages HVM guests instead refuses the map of them.
+ * A privcmd without mmap (ENODEV: CUSE, see runner/mmap_probe.c) cannot
+ * be checked here: the rows SKIP there anyway.
+ */
+static void check_mappable(int fd, struct xrc_setup_probe *p)
+{
+	size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	void *region;
+	long rc;
+	int err0 = 0, err;
+
+	region = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (region == MAP_FAILED)
+		return;	/* the mmap probe and the rows say why */
+	rc = xrc_io_mmapbatch_v2(fd, p->dom.a, 0, region, &err0);
+	err = rc < 0 ? errno : err0 < 0 ? -err0 : 0;
+	munmap(region, len);
+	if (!err)
+		return;
+	p->ok = false;
+	p->broken = true;
+	p->unmappable = true;
+	snprintf(p->reason, sizeof(p->reason),
+		 "target a (domain %u, %s) cannot be mapped (MMAPBATCH_V2 of gfn 0: %s); "
+		 "likely cause: %s", p->dom.a, p->a_hvm ? "HVM" : "PV",
+		 xrc_errno_name(err), p->a_hvm ?
+		 "no nested paging for HVM guests (QEMU -cpu without +npt)" :
+		 "no HVM guests (QEMU -cpu without +svm,+npt)");
+}
+
 void xrc_setup_probe_domains(const char *devdir, struct xrc_setup_probe *p)
 {
 	struct seen s = { .pv = XRC_NO_DOMAIN };
@@ -171,6 +212,19 @@ void xrc_setup_probe_domains(const char *devdir, struct xrc_setup_probe *p)
 				p->dom.absent = (uint16_t)dom;
 			continue;
 		}
+		/* --- xen-domu (rows/domu.rows) --- A domU's caller sees no
+		 * domain: its privcmd handle is born restricted (XSA-482), or
+		 * Xen's XSM refuses it another domain's reservation; both are
+		 * EPERM.  Not a broken run: rows that need domains ERROR
+		 * ("fixture: ..."), the domU rows need none. */
+		if (errno == EPERM && !s.nr_any) {
+			snprintf(p->reason, sizeof(p->reason),
+				 "XENMEM_current_reservation(domain %u) through %s/privcmd: EPERM (a domU caller?)",
+				 dom, devdir);
+			close(fd);
+			return;
+		}
+		/* --- end xen-domu --- */
 		/* Refused, not absent: this handle cannot see domains. */
 		p->broken = true;
 		snprintf(p->reason, sizeof(p->reason),
@@ -179,6 +233,8 @@ void xrc_setup_probe_domains(const char *devdir, struct xrc_setup_probe *p)
 		close(fd);
 		return;
 	}
-	close(fd);
 	choose(&s, p);
+	if (p->ok)
+		check_mappable(fd, p);
+	close(fd);
 }

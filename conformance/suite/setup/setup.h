@@ -25,6 +25,7 @@ struct xrc_setup_probe {
 	bool no_device;		/* there is no privcmd: nothing to test */
 	bool broken;		/* privcmd is there, but the probe failed */
 	bool a_hvm;		/* dom.a answered dm_op as an HVM guest */
+	bool unmappable;	/* dom.a's memory cannot be mapped: the run stops */
 	uint16_t nr_guests;	/* guests seen (domids other than 0) */
 	uint8_t no_mmap;	/* bit 1 << enum xrc_dev: mmap answers ENODEV */
 	struct xrc_domains dom;
@@ -38,6 +39,9 @@ struct xrc_setup_probe {
 
 /*
  * Probe the guests behind devdir/privcmd (runs in a child of its own).
+ * When a is chosen and privcmd can be mmapped, one page of a is mapped
+ * too (MMAPBATCH_V2): a refusal sets unmappable and broken, and the
+ * runner stops before any assertion (see probe.c, check_mappable).
  * No privcmd device at all (ENOENT, ENODEV, ENXIO) is no_device: tests
  * that need domains then SKIP, as tests of an absent device do.
  */
@@ -60,6 +64,13 @@ long xrc_io_hypercall(int fd, uint64_t op, const uint64_t arg[5]);
 /* IOCTL_PRIVCMD_MMAP_RESOURCE of num frames into addr (a privcmd mmap). */
 long xrc_io_mmap_resource(int fd, uint16_t dom, uint32_t type, uint32_t id,
 			  uint32_t idx, uint64_t num, void *addr);
+
+/*
+ * IOCTL_PRIVCMD_MMAPBATCH_V2 of one gfn of dom at addr (a one-page privcmd
+ * region): the ioctl's answer (errno kept), the frame's error in *err0.
+ */
+long xrc_io_mmapbatch_v2(int fd, uint16_t dom, uint64_t gfn, void *addr,
+			 int *err0);
 
 /* open(devdir/privcmd, O_RDWR | O_CLOEXEC): fd, or -1 with errno. */
 int xrc_io_open_privcmd(const char *devdir);

@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# vm-images/domu/extra.sh VMDIR OUT TOOL...
+#
+# The xen-domu backend's dom0 image, OUT: the xen image (VMDIR/xen/
+# initrd.gz) followed by a second gzipped newc cpio (Linux unpacks
+# concatenated initramfs archives in order, init/initramfs.c) holding
+# what dom0 needs to run a PV domU:
+#   /domu/vmlinuz, /domu/initrd.gz   the domU's kernel (the same as dom0's)
+#                                    and image (VMDIR/domu/initrd.gz)
+#   /bin/{xl,xenstored,xenconsoled,xen-init-dom0}   Debian's, taken out of
+#                                    the pinned xen-utils-4.17 (never
+#                                    installed: the package pulls systemd)
+#   /bin/TOOL...                     (xrc-vm-domu)
+#   /lib/xrc/domu-dom0.sh            vm-images/domu/dom0.sh
+# each program with every library ldd lists for it, as mkinitrd.sh does.
+# Also makes VMDIR/xen-domu/stage a link to ../stage, so that
+# scripts/xrc-lib/_domu.sh can boot OUT as the xen image of the machine
+# under VMDIR/xen-domu (scripts/xrc-lib/_vm.sh).
+set -eu
+
+die() {
+	echo "vm-images/domu/extra: $*" >&2
+	exit 1
+}
+
+[ $# -ge 2 ] || die "usage: extra.sh VMDIR OUT [TOOL...]"
+vm=$1
+out=$2
+shift 2
+here=$(dirname "$0")
+deb="$vm/cache/xen-utils-4.17.deb"
+for f in "$vm/xen/initrd.gz" "$vm/domu/initrd.gz" "$vm/stage/vmlinuz" "$deb"; do
+	[ -f "$f" ] || die "$f missing"
+done
+root="$out.root"
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/domu" "$root/lib/xrc" "$root/xu"
+
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root/xu" \
+	./usr/lib/xen-4.17/bin/xl ./usr/lib/xen-4.17/bin/xenstored \
+	./usr/lib/xen-4.17/bin/xenconsoled ./usr/lib/xen-4.17/bin/xen-init-dom0
+cp "$vm/stage/vmlinuz" "$root/domu/vmlinuz"
+cp "$vm/domu/initrd.gz" "$root/domu/initrd.gz"
+cp "$here/dom0.sh" "$root/lib/xrc/domu-dom0.sh"
+
+# libgcc_s is dlopen()ed by glibc for pthread_cancel (xl uses it): ldd
+# cannot see it.
+gcc_s=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
+[ -n "$gcc_s" ] || die "libgcc_s.so.1 not found (ldconfig -p)"
+mkdir -p "$root$(dirname "$gcc_s")"
+cp -L "$gcc_s" "$root$gcc_s"
+
+for p in "$root"/xu/usr/lib/xen-4.17/bin/* "$@"; do
+	[ -f "$p" ] || die "no program $p"
+	cp "$p" "$root/bin/"
+	libs=$(ldd "$p" 2>/dev/null) || die "ldd $p failed"
+	if echo "$libs" | grep -q 'not found'; then
+		die "$p needs a library that is not installed: $(echo "$libs" | grep 'not found')"
+	fi
+	echo "$libs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			     $1 ~ /^\// { print $1 }' |
+	while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
+rm -rf "$root/xu"
+
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -6 >"$out.extra"
+cat "$vm/xen/initrd.gz" "$out.extra" >"$out.tmp"
+rm -f "$out.extra"
+mv "$out.tmp" "$out"
+rm -rf "$root"
+ln -sfn ../stage "$vm/xen-domu/stage"

@@ -5,6 +5,9 @@
 #
 #   scripts/deps.sh            install what is missing (root or sudo)
 #   scripts/deps.sh --check    list what is missing; exit 1 if anything is
+#   scripts/deps.sh --runtime [--check]
+#                              the same for what running an installed xrc
+#                              on a real dom0 needs (docs/install.md)
 set -eu
 
 # One line per package, with why.
@@ -22,13 +25,47 @@ pkg-config
 shellcheck
 perl
 libxml2-utils
+groff-base
+man-db
+chromium
 qemu-system-x86
 qemu-system-xen
 busybox-static
 cpio
 kmod
 fuse3
+zip
+unzip
+llvm-14
+llvm
 "
+
+# --runtime: what an installed xrc needs to run the suite on a real dom0
+# (the devdir: backend): the shared libraries the runner, xrc-conformance,
+# is linked with (-lxenctrl ... in conformance/suite/suite.mk), as Debian
+# 12 ships them; no compiler, no QEMU, no headers.  The harness itself is
+# sh, awk and sed, which every Debian system has.
+RUNTIME_PACKAGES="
+libxenmisc4.17
+libxenforeignmemory1
+libxenevtchn1
+libxengnttab1
+libxendevicemodel1
+libxentoolcore1
+libxencall1
+libxentoollog1
+"
+
+check=0
+for a in "$@"; do
+	case $a in
+	--check) check=1 ;;
+	--runtime) PACKAGES=$RUNTIME_PACKAGES ;;
+	*)
+		echo "deps: unknown argument '$a' (--check, --runtime)" >&2
+		exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $PACKAGES; do
@@ -44,7 +81,7 @@ if [ -z "$missing" ]; then
 	exit 0
 fi
 
-if [ "${1:-}" = "--check" ]; then
+if [ "$check" = 1 ]; then
 	echo "deps: missing:$missing"
 	exit 1
 fi

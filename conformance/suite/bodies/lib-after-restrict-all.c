@@ -78,7 +78,7 @@ void lib_restrict_all_gntshr_other(struct xrc_ctx *t)
 	restricted_handles(t, &h);
 	if (!h.xgs)
 		h.xgs = lib_open_gntshr(t);
-	XRC_OBSERVE(t, lib_share_page(h.xgs, xrc_domains(t)->b));
+	XRC_OBSERVE(t, lib_share_page(t, h.xgs, xrc_domains(t)->b));
 }
 
 void lib_restrict_all_gnttab_target(struct xrc_ctx *t)

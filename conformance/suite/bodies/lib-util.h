@@ -80,7 +80,7 @@ void lib_restrict_evtchn(struct xrc_ctx *t, xenevtchn_handle *xce,
 
 /*
  * Calls returning a pointer, as 0 or -1 with errno (what XRC_OBSERVE
- * judges); each undoes what it made.  The three mappers SKIP on a backend
+ * judges); each undoes what it made.  The four mappers SKIP on a backend
  * that cannot mmap the device the library maps (xrc_require_mmap): the
  * library mmaps before its ioctl, so nothing could be judged.
  */
@@ -94,7 +94,7 @@ int lib_map_grant_frame(struct xrc_ctx *t, xenforeignmemory_handle *fmem,
 int lib_map_grant(struct xrc_ctx *t, xengnttab_handle *xgt, uint16_t dom,
 		  uint32_t ref);
 /* Share one page with dom through libxengntshr. */
-int lib_share_page(xengntshr_handle *xgs, uint16_t dom);
+int lib_share_page(struct xrc_ctx *t, xengntshr_handle *xgs, uint16_t dom);
 /* xendevicemodel_nr_vcpus of dom (a dm_op every HVM guest answers). */
 int lib_nr_vcpus(xendevicemodel_handle *dmod, uint16_t dom);
 

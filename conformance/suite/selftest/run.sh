@@ -115,7 +115,9 @@ ALL=$(XENSIM_PROFILE=proposed LD_PRELOAD="$PRELOAD" "$BIN" --list | wc -l)
 t0=$(date +%s)
 st full -- --timeout 1 --jobs 4 --backend sim:proposed --out "$WORK/full"
 t1=$(date +%s)
-is "a run with a FAIL exits 1" "$rc" 1
+# FAILs and ERRORs together: the ERROR decides (the run broke), and the
+# totals still count both.
+is "a run with FAILs and ERRORs exits 2" "$rc" 2
 is "--list shows the whole self catalogue" "$ALL" 28
 
 while read -r id verdict reason; do
@@ -206,7 +208,7 @@ is "the matrix has a row per assertion" "$rows" "$ALL"
 
 # ---- TAP ----
 st tap -- --timeout 1 --format tap --out "$WORK/tap"
-is "--format tap exits 1 too" "$rc" 1
+is "--format tap exits 2 too" "$rc" 2
 is "TAP starts with its version" "$(head -n 1 "$WORK/tap.out")" \
 	"TAP version 13"
 has "--format tap ends with the totals as a comment" "$WORK/tap.out" \
@@ -291,7 +293,9 @@ is "exit 0 when everything passes" "$rc" 0
 st x1 -- --only 'self.verdict.fail,self.verdict.pass'
 is "exit 1 on a FAIL" "$rc" 1
 st x1e -- --only 'self.verdict.fail,self.verdict.error'
-is "exit 1 on a FAIL even with an ERROR" "$rc" 1
+is "exit 2 on a FAIL with an ERROR (the ERROR decides)" "$rc" 2
+has "a FAIL with an ERROR: the totals count both" "$WORK/x1e.out" \
+	"0 passed, 1 failed, 0 skipped, 1 errors in"
 st x2 -- --only 'self.verdict.error' --only 'self.verdict.pass'
 is "exit 2 on an ERROR without FAIL" "$rc" 2
 st x2c -- --only 'self.crash.segv'
@@ -300,6 +304,12 @@ st x77 -- --only 'self.verdict.skip*'
 is "exit 77 when everything skips" "$rc" 77
 st nomatch -- --only 'nothing.matches.*'
 is "exit 2 when --only matches nothing" "$rc" 2
+has "--only matching nothing names the pattern" "$WORK/nomatch.err" \
+	"no assertion matches --only 'nothing.matches.*'"
+st listnomatch -- --list --only 'nothing.matches.*'
+is "--list: exit 2 when --only matches nothing" "$rc" 2
+has "--list: --only matching nothing names the pattern" "$WORK/listnomatch.err" \
+	"no assertion matches --only 'nothing.matches.*'"
 for bad in "--profile nosuch" "--format nosuch" "--jobs 0" "--timeout 0" \
 	   "--timeout x" "--nosuch" "extra" "--out"; do
 	# shellcheck disable=SC2086 # word splitting of $bad is intended
@@ -445,7 +455,7 @@ if [ -x "$ASAN_BIN" ] && [ -f "$ASAN_PRELOAD" ]; then
 	XENSIM_PROFILE=proposed LD_PRELOAD="$ASAN_PRELOAD" "$ASAN_BIN" \
 		--timeout 2 --only "$SAFE" --out "$WORK/asan" \
 		>"$WORK/asan.out" 2>"$WORK/asan.err" </dev/null || rc=$?
-	is "ASan: exit 1, as plain" "$rc" 1
+	is "ASan: exit 2 (FAILs and ERRORs), as plain" "$rc" 2
 	if grep -qE 'Sanitizer|runtime error' "$WORK/asan.err"; then
 		not_ok "ASan: no sanitizer report"
 		grep -E 'Sanitizer|runtime error|#[0-9]' "$WORK/asan.err" |

@@ -18,6 +18,11 @@ no_crash() {
 		"$T_WORK/$1.out"
 }
 
+# not_grep STRING FILE: FILE does not hold STRING.
+not_grep() {
+	! grep -qF -- "$1" "$2"
+}
+
 # all_reports DIR: every report file is there.
 all_reports() {
 	for _f in results.tap results.xml results.md results.txt results.tsv; do
@@ -38,6 +43,8 @@ only_na() {
 	t_is "sim:$2 --only '$3' ($_n rows, $4): exit 77" "$t_rc" 77
 	t_is "sim:$2 --only '$3': every one SKIPs" \
 		"$(t_ids "$T_WORK/$1" SKIP | grep -c . || true)" "$_n"
+	t_check "sim:$2 --only '$3': no note of missing device nodes" \
+		not_grep "no device node" "$T_WORK/$1.out"
 }
 only_na na-netbsd netbsd 'gntalloc.*' "NetBSD has no grant device nodes"
 only_na na-linux linux 'gntdev.restricted.*' "Linux gntdev has no restrict"
@@ -49,6 +56,8 @@ for d in /nonexistent /nonexistent-dir/sub "$T_WORK/empty"; do
 	t_is "devdir:$d: everything absent, exit 77" "$t_rc" 77
 	[ "$t_rc" -eq 77 ] || tail -n 5 "$T_WORK/$name.out" | t_diag
 	t_check "devdir:$d: no crash" no_crash "$name"
+	t_check "devdir:$d: a note says no device node was found" \
+		grep -q "note: no device node .* under $d" "$T_WORK/$name.out"
 	t_check "devdir:$d: every report written" all_reports "$T_WORK/$name"
 	bad=$(awk -F'\t' '$2 == "FAIL" || $2 == "ERROR" { print $2 ": " $6 }' \
 		"$T_WORK/$name/results.tsv" | sort | uniq -c)

@@ -31,8 +31,11 @@ prog="$tree/out/bin/prog"
 eb() {
 	rc=0
 	(
+		# Read by _common.sh, sourced below.
+		# shellcheck disable=SC2034
 		XRC_ROOT=$tree
 		XRC_LIB="$T_ROOT/scripts/xrc-lib"
+		# shellcheck disable=SC2034
 		BUILD=out
 		# shellcheck source=scripts/xrc-lib/_common.sh disable=SC1091
 		. "$XRC_LIB/_common.sh"

@@ -53,6 +53,8 @@ printf '#1000\tNEW    cov: 10 ft: 20 corp: 3/30b exec/s: 100 rss: 30Mb\n' \
 printf '#500\tREDUCE cov: 12 ft: 21 corp: 4/31b exec/s: 50 rss: 31Mb\n' \
 	>"$T_WORK/w1.log"
 got=$(
+	# XRC_ROOT is read by _common.sh, sourced below.
+	# shellcheck disable=SC2034
 	XRC_ROOT=$T_ROOT XRC_LIB="$T_ROOT/scripts/xrc-lib"
 	# shellcheck source=scripts/xrc-lib/_common.sh disable=SC1091
 	. "$XRC_LIB/_common.sh"

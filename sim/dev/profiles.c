@@ -189,6 +189,18 @@ static void table_PROPOSED(struct xsim_profile *p)
 }
 
 /*
+ * privcmd's restrict as Linux 6.1 (drivers/xen/privcmd.c
+ * privcmd_ioctl_restrict) and FreeBSD (sys/dev/xen/privcmd/privcmd.c)
+ * both write it: the domid is stored unchecked; the same domid again is
+ * 0, another EINVAL, decided after the copy; DOMID_INVALID is the
+ * "unrestricted" value, so restricting to it changes nothing.
+ */
+#define STORED_DOMID_RESTRICT {						\
+	.again_same = 0, .again_other = EINVAL,				\
+	.again_when = XSIM_AFTER_COPY, .invalid_is_noop = true,		\
+}
+
+/*
  * linux: Linux 6.1 (Debian 12's 6.1.0), drivers/xen/privcmd.c, evtchn.c,
  * gntdev.c, gntalloc.c; implementations.md section 1, checked against a
  * real dom0 in linux-6.1-observed.md.
@@ -209,11 +221,7 @@ static void table_LINUX(struct xsim_profile *p)
 		.dev[XSIM_DEV_PRIVCMD] = {
 			.present = true,
 			.unknown_err = ENOTTY,
-			.restrict_rule = {
-				.again_same = 0, .again_other = EINVAL,
-				.again_when = XSIM_AFTER_COPY,
-				.invalid_is_noop = true,
-			},
+			.restrict_rule = STORED_DOMID_RESTRICT,
 			.op = {
 				[XSIM_OP_PRIVCMD_HYPERCALL] = DENY_EARLY(EPERM),
 				[XSIM_OP_PRIVCMD_MMAP] = TARGET(EPERM),
@@ -286,11 +294,7 @@ static void table_FREEBSD(struct xsim_profile *p)
 		.dev[XSIM_DEV_PRIVCMD] = {
 			.present = true,
 			.unknown_err = ENOSYS,
-			.restrict_rule = {
-				.again_same = 0, .again_other = EINVAL,
-				.again_when = XSIM_AFTER_COPY,
-				.invalid_is_noop = true,
-			},
+			.restrict_rule = STORED_DOMID_RESTRICT,
 			.op = {
 				[XSIM_OP_PRIVCMD_HYPERCALL] = DENY_EARLY(EPERM),
 				[XSIM_OP_PRIVCMD_MMAPBATCH_V2] = TARGET(EPERM),

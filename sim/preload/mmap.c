@@ -23,7 +23,7 @@
 
 #define PAGE_MASK_LOW	((uintptr_t)XSIM_PAGE_SIZE - 1)
 
-typedef void *(*mmap_fn)(void *, size_t, int, int, int, off_t);
+typedef xp_mmap_fn mmap_fn;
 
 static size_t page_round(size_t len)
 {
@@ -76,6 +76,7 @@ static void *sim_mmap(mmap_fn fn, void *addr, size_t len, int prot, int flags,
 	}
 	/* Whatever a MAP_FIXED replaced is gone for its device too. */
 	xp_vma_cut_locked((uintptr_t)p, alen, &cuts);
+	xp_hcbuf_cut_locked((uintptr_t)p, alen);
 	madvise(p, alen, MADV_DONTFORK);
 	v.start = (uintptr_t)p;
 	v.len = alen;
@@ -113,8 +114,9 @@ static void *sim_mmap(mmap_fn fn, void *addr, size_t len, int prot, int flags,
 
 /*
  * /dev/xen/hypercall: zeroed pages of the caller's own, shared like the
- * driver's (inherited by fork, never copied), so plain MAP_SHARED
- * anonymous memory.  Not recorded: no device needs to hear of an unmap.
+ * driver's (inherited by fork, never copied), so MAP_SHARED anonymous
+ * memory, with a private alias the device calls copy through (hcbuf.c).
+ * Not in the VMA table: no device needs to hear of an unmap.
  */
 static void *hypercall_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 			    int flags, off_t off, xp_fdent e)
@@ -140,8 +142,8 @@ static void *hypercall_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 		return fail(EINVAL);
 	xp_cuts_init(&cuts);
 	xp_vma_lock();
-	p = fn(addr, alen, prot, (flags & ~MAP_TYPE) | MAP_SHARED |
-	       MAP_ANONYMOUS, -1, 0);
+	p = xp_hcbuf_map(fn, addr, alen, prot, (flags & ~MAP_TYPE) |
+			 MAP_SHARED | MAP_ANONYMOUS);
 	rc = p == MAP_FAILED ? -errno : 0;
 	if (!rc)	/* a MAP_FIXED may have replaced device mappings */
 		xp_vma_cut_locked((uintptr_t)p, alen, &cuts);
@@ -158,13 +160,21 @@ static void *hypercall_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 		xp_leave();
 	}
 	if (rc < 0) {
+		xp_vma_lock();
 		c->munmap(p, alen);
+		xp_hcbuf_cut_locked((uintptr_t)p, alen);
+		xp_vma_unlock();
 		return fail(-rc);
 	}
 	return p;
 }
 
-/* Someone else's mapping: only a MAP_FIXED over ours concerns us. */
+/*
+ * Someone else's mapping: a MAP_FIXED over a device mapping concerns us,
+ * and any mapping that lands on a hypercall buffer's record (that buffer
+ * was unmapped behind our back, by a raw system call: the record is
+ * stale).
+ */
 static void *other_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 			int flags, int fd, off_t off)
 {
@@ -172,15 +182,18 @@ static void *other_mmap(mmap_fn fn, void *addr, size_t len, int prot,
 	void *p;
 	int err;
 
-	if (!(flags & MAP_FIXED) || (flags & MAP_FIXED_NOREPLACE) ||
-	    !xp_vma_any())
+	if (!xp_hcbuf_any() &&
+	    (!(flags & MAP_FIXED) || (flags & MAP_FIXED_NOREPLACE) ||
+	     !xp_vma_any()))
 		return fn(addr, len, prot, flags, fd, off);
 	xp_cuts_init(&cuts);
 	xp_vma_lock();
 	p = fn(addr, len, prot, flags, fd, off);
 	err = errno;
-	if (p != MAP_FAILED)
+	if (p != MAP_FAILED) {
 		xp_vma_cut_locked((uintptr_t)p, page_round(len), &cuts);
+		xp_hcbuf_cut_locked((uintptr_t)p, page_round(len));
+	}
 	xp_vma_unlock();
 	xp_vma_notify(&cuts);
 	errno = err;
@@ -220,14 +233,16 @@ XP_EXPORT int munmap(void *addr, size_t len)
 	struct xp_cuts cuts;
 	int rc, err;
 
-	if (!xp_vma_any())
+	if (!xp_vma_any() && !xp_hcbuf_any())
 		return c->munmap(addr, len);
 	xp_cuts_init(&cuts);
 	xp_vma_lock();
 	rc = c->munmap(addr, len);
 	err = errno;
-	if (!rc)
+	if (!rc) {
 		xp_vma_cut_locked((uintptr_t)addr, page_round(len), &cuts);
+		xp_hcbuf_cut_locked((uintptr_t)addr, page_round(len));
+	}
 	xp_vma_unlock();
 	xp_vma_notify(&cuts);
 	errno = err;

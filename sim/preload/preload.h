@@ -9,6 +9,7 @@
  *   sockdir.c   the directory those sockets live in (0700, per world)
  *   fdtable.c   per-process map fd -> {unknown, not ours, handle}
  *   vma.c       mappings made on device fds; the uaccess the models use
+ *   hcbuf.c     hypercall buffers, copied through a private alias
  *   open.c, fdops.c, io.c, mmap.c: the interposers themselves
  *   exit.c      releasing this process's handles at exit()
  *
@@ -275,6 +276,29 @@ void xp_vma_cut_locked(uintptr_t start, size_t len, struct xp_cuts *cl);
 void xp_vma_notify(struct xp_cuts *cl);
 /* After fork, in the child: no device mapping was inherited. */
 void xp_vma_forget_all(void);
+
+/* ---- hcbuf.c (hypercall buffers with a private alias) ---- */
+
+typedef void *(*xp_mmap_fn)(void *addr, size_t len, int prot, int flags,
+			    int fd, off_t off);
+
+/* Are there any aliased hypercall buffers?  (lock-free fast path) */
+bool xp_hcbuf_any(void);
+/*
+ * Map a hypercall buffer of len (page-rounded) bytes where fn would put
+ * a shared anonymous mapping, with its alias; MAP_FAILED and errno as
+ * mmap.  VMA table lock held.
+ */
+void *xp_hcbuf_map(xp_mmap_fn fn, void *addr, size_t len, int prot,
+		   int flags);
+/* [start, start + len) was unmapped or mapped over; lock held. */
+void xp_hcbuf_cut_locked(uintptr_t start, size_t len);
+/*
+ * Copy through the alias when one buffer holds the whole range with the
+ * access needed: true if done, false to take the kernel path.
+ */
+bool xp_hcbuf_copy_in(void *dst, uintptr_t usrc, size_t len);
+bool xp_hcbuf_copy_out(uintptr_t udst, const void *src, size_t len);
 
 /* ---- io.c ---- */
 

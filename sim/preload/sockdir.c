@@ -303,10 +303,14 @@ static void tidy(const char *dir, const struct world_file *self)
 		 * find the directory gone.  A named world can also be joined
 		 * while its file is linked.
 		 */
-		gone = !held_elsewhere(wf.dev, wf.ino);
-		if (gone && wf.named)
+		gone = true;
+		/* The cheap test first: a named world still linked stays,
+		 * without the walk over every process's descriptors. */
+		if (wf.named)
 			gone = self ? !world_linked() :
 				      !named_world_exists(wf.dev, wf.ino);
+		if (gone)
+			gone = !held_elsewhere(wf.dev, wf.ino);
 		if (gone) {
 			if (marker[0])
 				(void)unlinkat(fd, marker, 0);

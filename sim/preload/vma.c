@@ -175,15 +175,24 @@ __attribute__((constructor)) static void register_fork_handler(void)
 
 /* ---- the uaccess the device models are given ---- */
 
+/*
+ * A hypercall buffer is copied through its alias (hcbuf.c: no system
+ * call, no fault); anything else by xsim_copy_*_self (the thread's stack
+ * directly, the rest by the kernel: sim/dev/uaccess_self.c).
+ */
 static int ua_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
 {
 	(void)ctx;
+	if (xp_hcbuf_copy_in(dst, (uintptr_t)uaddr, len))
+		return 0;
 	return xsim_copy_from_self(dst, (const void *)(uintptr_t)uaddr, len);
 }
 
 static int ua_copy_out(void *ctx, uint64_t uaddr, const void *src, size_t len)
 {
 	(void)ctx;
+	if (xp_hcbuf_copy_out((uintptr_t)uaddr, src, len))
+		return 0;
 	return xsim_copy_to_self((void *)(uintptr_t)uaddr, src, len);
 }
 

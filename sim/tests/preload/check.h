@@ -28,7 +28,7 @@ struct check {
 };
 
 extern const struct check fd_checks[], evtchn_checks[], mmap_checks[],
-	thread_checks[], efault_checks[];
+	thread_checks[], efault_checks[], hcbuf_checks[];
 
 /* Record a failure with a diagnostic; the check goes on. */
 void check_fail(const char *file, int line, const char *fmt, ...)

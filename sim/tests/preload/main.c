@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 {
 	static const struct check *const groups[] = {
 		fd_checks, evtchn_checks, mmap_checks, thread_checks,
-		efault_checks,
+		efault_checks, hcbuf_checks,
 	};
 	ssize_t n;
 	int total = 0, passed = 0, failed = 0;

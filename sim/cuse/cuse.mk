@@ -48,10 +48,18 @@ $(CUSE_STRESS): $(BUILD)/obj/sim/cuse/stress.o
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^
 
-# The retry engine's host test (sim/tests/test_cuse_retry.c, built by
+# The retry engine's host tests (sim/tests/test_cuse_{retry,peek}.c, built by
 # sim.mk's rule for every sim test) links the engine too.
 $(BUILD)/tests/sim/test_cuse_retry: $(BUILD)/obj/sim/cuse/retry.o
 $(BUILD)/asan/tests/sim/test_cuse_retry: $(BUILD)/asan/obj/sim/cuse/retry.o
+$(BUILD)/tests/sim/test_cuse_peek: $(BUILD)/obj/sim/cuse/retry.o
+$(BUILD)/asan/tests/sim/test_cuse_peek: $(BUILD)/asan/obj/sim/cuse/retry.o
 
 all: $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS)
 CHECK_DEPS += $(CUSE_BIN) $(CUSE_BENCH) $(CUSE_STRESS) $(CUSE_BIN_ASAN) $(CUSE_BIN_TSAN)
+
+# make bench: the CUSE round-trip table (xensim-cuse-bench in the cuse
+# guest, one cuse-vm run; sim/cuse/bench-vm.sh prints the table and the
+# host's load average).  scripts/xrc builds the image it boots.
+bench:: $(CUSE_BIN) $(CUSE_BENCH)
+	$(Q)BUILD=$(BUILD) sh sim/cuse/bench-vm.sh

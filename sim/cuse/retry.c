@@ -4,12 +4,21 @@
  * model makes against them, and the decision after each run.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "retry.h"
 
 #define XCR_MAX_BAD	16u	/* unreadable ranges remembered per call */
+#define XCR_PAGE	4096u
+#define XCR_MAX_SPANS	8u	/* whole pages kept from peeks, per call */
+#define XCR_SPAN_BYTES	(8u * XCR_PAGE)
+
+struct xcr_span {		/* caller pages read by one peek */
+	uint64_t addr, len;
+	size_t off;		/* in pages[] */
+};
 
 struct xcr_write {		/* one buffered copy_out, bytes follow */
 	uint64_t addr;
@@ -20,16 +29,15 @@ struct xcr_call {
 	unsigned long cmd;
 	uint64_t arg;
 	unsigned rounds;		/* runs of the model */
+	unsigned trips;			/* arrivals fed: FUSE round trips */
 
-	/* What the kernel was asked for (sorted, disjoint) and got. */
-	struct xcr_range set[XCR_MAX_RANGES];
+	/* What the kernel was asked for (set[], sorted, disjoint) and got. */
 	unsigned nr;
 	uint64_t set_bytes;
 	uint8_t *img;			/* the fetched bytes, writes applied */
 	size_t img_dirty;		/* img[0, img_dirty) must go back */
 
-	/* This round's copy_in misses. */
-	struct xcr_range miss[XCR_MAX_RANGES];
+	/* This round's copy_in misses (miss[]). */
 	unsigned nr_miss;
 	bool too_big;			/* a miss beyond the kernel's limits */
 
@@ -40,17 +48,34 @@ struct xcr_call {
 	bool stashed;
 	long stash_result;
 
-	struct xcr_range bad[XCR_MAX_BAD];
-	unsigned nr_bad;
+	unsigned nr_bad;		/* bad[] */
 	xcr_probe_fn probe;
 	void *probe_ctx;
+
+	xcr_peek_fn peek;
+	void *peek_ctx;
+	bool peeked;			/* a read was served by peek */
+	bool peek_off;			/* peek could not tell: kernel rounds */
+	unsigned nr_spans;		/* spans[] */
+	uint8_t *pages;			/* the spans' bytes */
+	size_t pages_len;
+
+	/*
+	 * The arrays last, never read past their counts above: a new call
+	 * zeroes only what precedes them (4 KiB less to clear per ioctl).
+	 */
+	struct xcr_range set[XCR_MAX_RANGES];
+	struct xcr_range miss[XCR_MAX_RANGES];
+	struct xcr_range bad[XCR_MAX_BAD];
+	struct xcr_span spans[XCR_MAX_SPANS];
 };
 
 struct xcr_call *xcr_call_new(unsigned long cmd, uint64_t arg)
 {
-	struct xcr_call *c = calloc(1, sizeof(*c));
+	struct xcr_call *c = malloc(sizeof(*c));
 
 	if (c) {
+		memset(c, 0, offsetof(struct xcr_call, set));
 		c->cmd = cmd;
 		c->arg = arg;
 	}
@@ -63,6 +88,7 @@ void xcr_call_free(struct xcr_call *c)
 		return;
 	free(c->img);
 	free(c->log);
+	free(c->pages);
 	free(c);
 }
 
@@ -70,6 +96,12 @@ void xcr_call_set_probe(struct xcr_call *c, xcr_probe_fn fn, void *ctx)
 {
 	c->probe = fn;
 	c->probe_ctx = ctx;
+}
+
+void xcr_call_set_peek(struct xcr_call *c, xcr_peek_fn fn, void *ctx)
+{
+	c->peek = fn;
+	c->peek_ctx = ctx;
 }
 
 bool xcr_call_matches(const struct xcr_call *c, unsigned long cmd,
@@ -84,6 +116,11 @@ unsigned xcr_rounds(const struct xcr_call *c)
 	return c->rounds;
 }
 
+unsigned xcr_trips(const struct xcr_call *c)
+{
+	return c->trips;
+}
+
 bool xcr_stashed(const struct xcr_call *c)
 {
 	return c->stashed;
@@ -91,6 +128,7 @@ bool xcr_stashed(const struct xcr_call *c)
 
 int xcr_feed(struct xcr_call *c, const void *in, size_t in_len)
 {
+	c->trips++;
 	if (in_len != c->set_bytes)
 		return -EPROTO;
 	if (in_len) {
@@ -156,10 +194,125 @@ static bool probe_bad(struct xcr_call *c, uint64_t addr, uint64_t len)
 	return true;
 }
 
+/*
+ * A peeked read sees the caller's memory, not this run's buffered
+ * writes: lay those over it, in the order made, so that a model reading
+ * back what it wrote sees it (as it would in Linux).
+ */
+static void overlay(const struct xcr_call *c, uint8_t *dst, uint64_t addr,
+		    uint64_t len)
+{
+	size_t pos = 0;
+
+	while (pos < c->log_len) {
+		struct xcr_write wr;
+		const uint8_t *src = c->log + pos + sizeof(wr);
+		uint64_t lo, hi;
+
+		memcpy(&wr, c->log + pos, sizeof(wr));
+		pos += sizeof(wr) + wr.len;
+		lo = addr > wr.addr ? addr : wr.addr;
+		hi = addr + len < wr.addr + wr.len ? addr + len :
+						     wr.addr + wr.len;
+		if (lo < hi)
+			memcpy(dst + (lo - addr), src + (lo - wr.addr),
+			       hi - lo);
+	}
+}
+
+/*
+ * A kept span holding all of [addr, addr + len), or NULL.  Pages, not
+ * ranges: a model chasing pointers reads the caller's structs and
+ * buffers one by one, mostly from the same few pages (its stack, one
+ * allocation), and each peek is a system call that costs about a
+ * quarter of a whole FUSE round trip under TCG (sim/cuse/README.md).
+ */
+static const struct xcr_span *span_find(const struct xcr_call *c,
+					uint64_t addr, uint64_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nr_spans; i++)
+		if (addr >= c->spans[i].addr &&
+		    addr + len <= c->spans[i].addr + c->spans[i].len)
+			return &c->spans[i];
+	return NULL;
+}
+
+/*
+ * Read the whole pages under [addr, addr + len) and keep them: 0, or
+ * nonzero when they could not be read or kept (a neighbouring page
+ * unmapped, no room): then the exact range is read instead.
+ */
+static int span_read(struct xcr_call *c, uint64_t addr, uint64_t len)
+{
+	uint64_t lo = addr & ~(uint64_t)(XCR_PAGE - 1);
+	uint64_t hi = addr + len + XCR_PAGE - 1;
+	uint8_t *pages;
+
+	if (hi < addr || c->nr_spans == XCR_MAX_SPANS)
+		return 1;
+	hi &= ~(uint64_t)(XCR_PAGE - 1);
+	if (c->pages_len + (hi - lo) > XCR_SPAN_BYTES)
+		return 1;
+	pages = realloc(c->pages, c->pages_len + (hi - lo));
+	if (!pages)
+		return 1;
+	c->pages = pages;
+	if (c->peek(c->peek_ctx, pages + c->pages_len, lo, hi - lo))
+		return 1;
+	c->spans[c->nr_spans++] = (struct xcr_span){ lo, hi - lo,
+						     c->pages_len };
+	c->pages_len += hi - lo;
+	return 0;
+}
+
+/*
+ * Serve a read the kernel has not fetched from the caller's memory: 0
+ * served, -EFAULT unreadable, 1 not served (no peek, or it cannot tell).
+ * Only the first read of a call decides that peek is off for good: a run
+ * that already read through peek and then meets a "cannot tell" (the
+ * caller died) takes the miss, as without peek.  The pages read are kept
+ * for the rest of the call, a snapshot as good as Linux's reads of a
+ * caller that races with itself.
+ */
+static int peek_in(struct xcr_call *c, void *dst, uint64_t uaddr, size_t len)
+{
+	const struct xcr_span *sp;
+	int rc;
+
+	if (!c->peek || c->peek_off || len > XCR_MAX_BYTES)
+		return 1;
+	sp = span_find(c, uaddr, len);
+	/* The first read exact: a flat argument needs no more. */
+	if (!sp && c->peeked && !span_read(c, uaddr, len))
+		sp = &c->spans[c->nr_spans - 1];
+	if (sp) {
+		memcpy(dst, c->pages + sp->off + (uaddr - sp->addr), len);
+		rc = 0;
+	} else {
+		rc = c->peek(c->peek_ctx, dst, uaddr, len);
+	}
+	if (!rc) {
+		c->peeked = true;
+		overlay(c, dst, uaddr, len);
+		return 0;
+	}
+	if (rc == -EFAULT) {
+		if (c->nr_bad < XCR_MAX_BAD)
+			c->bad[c->nr_bad++] = (struct xcr_range){ uaddr, len };
+		return -EFAULT;
+	}
+	if (!c->peeked)
+		c->peek_off = true;
+	return 1;
+}
+
 static int xcr_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
 {
 	struct xcr_call *c = ctx;
 	int64_t off;
+	int rc;
 
 	if (wraps(uaddr, len) || known_bad(c, uaddr, len))
 		return -EFAULT;
@@ -168,6 +321,9 @@ static int xcr_copy_in(void *ctx, void *dst, uint64_t uaddr, size_t len)
 		memcpy(dst, c->img + off, len);
 		return 0;
 	}
+	rc = peek_in(c, dst, uaddr, len);
+	if (rc <= 0)
+		return rc;
 	if (probe_bad(c, uaddr, len))
 		return -EFAULT;
 	if (len > XCR_MAX_BYTES || c->nr_miss == XCR_MAX_RANGES)

@@ -18,6 +18,9 @@
  *     outside the fetched ranges, its result and writes are stashed and
  *     the engine asks for those ranges too; on that retry the stash is
  *     the answer and the model does not run again (no double effects).
+ *   - with a peek (xcr_call_set_peek), a copy_in the kernel has not
+ *     fetched reads the caller's memory at once instead: the model runs
+ *     once, and the only retry is the one that carries its writes back.
  *
  * Pure: no FUSE, no device.  The daemon (ioctl.c) and the host test
  * (sim/tests/test_cuse_retry.c) drive it.
@@ -72,12 +75,27 @@ struct xcr_outcome {
  */
 typedef int (*xcr_probe_fn)(void *ctx, uint64_t addr, uint64_t len);
 
+/*
+ * Optional read of the caller's memory (the daemon: process_vm_readv on
+ * the calling thread): 0 with [addr, addr + len) copied to dst, -EFAULT
+ * if it is not readable, anything else when it cannot tell (no
+ * permission, the thread is gone).  With it, a copy_in of a range the
+ * kernel has not fetched is served at once, as copy_from_user would be,
+ * instead of voiding the run and asking the kernel for the range: the
+ * model runs once, however deep its pointers nest, and only the ranges
+ * it wrote need the kernel's retry (the answer must go back through
+ * out_iov).  When the first read of a call cannot tell, the call falls
+ * back to the fetch-and-run-again rounds above for good.
+ */
+typedef int (*xcr_peek_fn)(void *ctx, void *dst, uint64_t addr, uint64_t len);
+
 struct xcr_call;
 
 /* A fresh call (first arrival, no data).  NULL if out of memory. */
 struct xcr_call *xcr_call_new(unsigned long cmd, uint64_t arg);
 void xcr_call_free(struct xcr_call *c);
 void xcr_call_set_probe(struct xcr_call *c, xcr_probe_fn fn, void *ctx);
+void xcr_call_set_peek(struct xcr_call *c, xcr_peek_fn fn, void *ctx);
 
 /* Is this arrival the retry c asked for (same ioctl, the data asked)? */
 bool xcr_call_matches(const struct xcr_call *c, unsigned long cmd,
@@ -105,5 +123,12 @@ void xcr_finish(struct xcr_call *c, long result, struct xcr_outcome *o);
 
 /* Rounds run so far (the model's runs, for tests and the bench). */
 unsigned xcr_rounds(const struct xcr_call *c);
+
+/*
+ * FUSE round trips so far: one per arrival fed (the first, data-less
+ * one and every retry, the stash's replay included), each answered by
+ * one reply.  What the bench reports per ioctl.
+ */
+unsigned xcr_trips(const struct xcr_call *c);
 
 #endif /* XENSIM_CUSE_RETRY_H */

@@ -61,6 +61,7 @@ CHECK_DEPS :=
 include sim/sim.mk
 include $(sort $(wildcard sim/*/*.mk conformance/*.mk conformance/*/*.mk \
 	fuzz/*.mk vm-images/*.mk))
+include $(wildcard ports/*/ports.mk) # --- ports: make ports (ports/linux-6.1/README.md) ---
 # make coverage (clang source-based coverage; docs/coverage.md).
 include coverage.mk
 # make install, make uninstall, the version (docs/install.md).

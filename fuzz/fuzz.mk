@@ -59,11 +59,18 @@ endef
 # The harness (fuzz/src) is not instrumented either: its branches are
 # the builders' choices, which the device code's coverage already shows,
 # and every instrumented edge costs libFuzzer time on every input.
-FUZZ_COV := -fsanitize=fuzzer-no-link
+# Within sim/dev, fuzz/coverage-scope.txt leaves out the machinery every
+# call runs (record vectors, handle lookups) and the files no target
+# reaches: FUZZ_COV_SCOPE= instruments all of sim/dev again.
+FUZZ_COV_SCOPE ?= -fsanitize-coverage-ignorelist=fuzz/coverage-scope.txt
+FUZZ_COV := -fsanitize=fuzzer-no-link $(FUZZ_COV_SCOPE)
 $(foreach d,$(FUZZ_DIR) $(FUZZ_NOSAN_DIR) $(FUZZ_PLANTED_DIR),\
   $(eval $(d)/obj/sim/machine/%.o: FUZZ_COV := $$(FUZZ_MACHINE_COV))\
   $(eval $(d)/obj/fuzz/src/%.o: FUZZ_COV := $$(FUZZ_HARNESS_COV)))
 $(foreach d,$(REPLAY_DIR) $(REPLAY_ASAN_DIR),$(eval $(d)/obj/%.o: FUZZ_COV :=))
+# A change of scope recompiles what it scopes.
+$(foreach d,$(FUZZ_DIR) $(FUZZ_NOSAN_DIR) $(FUZZ_PLANTED_DIR),\
+  $(eval $(call objs,$(d),$(filter sim/dev/%,$(SIM_LIB_SRCS))): fuzz/coverage-scope.txt))
 
 $(eval $(call fuzz_compile,$(FUZZ_DIR),$(FUZZ_CC),$(FUZZ_SAN_FLAGS)))
 $(eval $(call fuzz_compile,$(FUZZ_NOSAN_DIR),$(FUZZ_CC),$(FUZZ_COMMON)))
@@ -150,3 +157,22 @@ all: $(FUZZ_MKSEEDS)
 .PHONY: fuzz-seeds
 fuzz-seeds: $(FUZZ_MKSEEDS)
 	$(Q)$(FUZZ_MKSEEDS) .
+
+# --- port-b: fuzz/ports/linux-6.1-patch.c, the Linux 6.1 port's audit ---
+# diff-linux-6.1-patch: the differential target with the plug-in that
+# restates ports/linux-6.1/patches (docs/fuzzing.md, "The Linux 6.1
+# port").  The libFuzzer binary is the one `xrc fuzz --port
+# fuzz/ports/linux-6.1-patch.c` builds (make fuzz-port); the replay runs
+# its regressions in make check (scripts/suites/fuzz.sh).
+FUZZ_LINUX61 := diff-linux-6.1-patch
+FUZZ_LINUX61_SRC := fuzz/ports/linux-6.1-patch.c
+$(eval $(call fuzz_replay,$(REPLAY_DIR),$(REPLAY_DIR),$(BUILD)/lib/libxensim.a,$(FUZZ_LINUX61),$$(CC)))
+$(REPLAY_DIR)/bin/replay-$(FUZZ_LINUX61): $(call objs,$(REPLAY_DIR),$(FUZZ_LINUX61_SRC))
+ifneq ($(notdir $(PORT)),$(notdir $(FUZZ_LINUX61_SRC)))
+$(eval $(call fuzz_binary,$(FUZZ_DIR),$(FUZZ_LINUX61),$(FUZZ_LINK_SAN)))
+$(FUZZ_DIR)/bin/fuzz-$(FUZZ_LINUX61): $(call objs,$(FUZZ_DIR),$(FUZZ_LINUX61_SRC))
+fuzz: $(FUZZ_DIR)/bin/fuzz-$(FUZZ_LINUX61)
+endif
+all: $(REPLAY_DIR)/bin/replay-$(FUZZ_LINUX61)
+CHECK_DEPS += $(REPLAY_DIR)/bin/replay-$(FUZZ_LINUX61)
+# --- end port-b ---

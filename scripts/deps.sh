@@ -32,12 +32,15 @@ qemu-system-x86
 qemu-system-xen
 busybox-static
 cpio
+xz-utils
 kmod
 fuse3
 zip
 unzip
 llvm-14
 llvm
+patch
+libelf1
 "
 
 # --runtime: what an installed xrc needs to run the suite on a real dom0

@@ -24,6 +24,19 @@ suite_fuzz() {
 			"$_fz_replay/replay-diff-lax" --expect-finding \
 			fuzz/regress/diff-lax
 	fi
+	# --- port-b: the Linux 6.1 port's plug-in (fuzz/ports/linux-6.1-patch.c):
+	# clean on the seeds and on its regressions, and, answering exactly as
+	# the 6.1 modules do, it must report each departure listed there.
+	if [ -x "$_fz_replay/replay-diff-linux-6.1-patch" ]; then
+		run_one "fuzz/replay diff-linux-6.1-patch" \
+			"$_fz_replay/replay-diff-linux-6.1-patch" \
+			fuzz/corpus/diff fuzz/regress/diff-linux-6.1-patch
+		run_one "fuzz/oracle diff-linux-6.1-patch as built (must find)" \
+			env XRC_LINUX61_AS_BUILT=1 \
+			"$_fz_replay/replay-diff-linux-6.1-patch" --expect-finding \
+			fuzz/regress/diff-linux-6.1-patch
+	fi
+	# --- end port-b ---
 	for _fz_p in dm-op-nr3:privcmd mmapbatch-v2:privcmd \
 		evtchn-interdomain:evtchn evtchn-reset:evtchn; do
 		_fz_plant=${_fz_p%%:*}

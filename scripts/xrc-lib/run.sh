@@ -11,6 +11,7 @@ xrc_run_help() {
 	               [--out DIR] [--only GLOB[,GLOB...]] [--jobs N]
 	               [--timeout S]
 	               [xen-vm: --kernel FILE] [--modules DIR] [--module NAME=FILE.ko]...
+	               [--port PORT]
 	               [--xen FILE] [--xen-cmdline ARGS] [--dom0-cmdline ARGS]
 	               [--qemu-opt ARG]... [--mem MB]
 
@@ -54,6 +55,11 @@ xrc_run_help() {
 	                     repeatable (--qemu-opt -cpu --qemu-opt qemu64: the
 	                     last -cpu or -m wins)
 	    --mem MB         the VM's memory (default 1536, at least 1024)
+	    --port PORT      a patched kernel's drivers from ports/PORT/ (e.g.
+	                     linux-6.1): built with 'make ports' first, then
+	                     loaded as --module xen-privcmd=BUILD/ports/PORT/
+	                     xen-privcmd.ko and so on for xen-evtchn, xen-gntdev,
+	                     xen-gntalloc; a --module given too wins for its driver
 	  The reports record what was booted (--meta: kernel, xen,
 	  driver.NAME, booted.kernel, booted.xen).
 	  --profile EXPECTED the column to judge by (default: proposed);
@@ -96,6 +102,9 @@ xrc_run() {
 	_jobs=
 	_timeout=
 	_xen_opts=
+	# --- port: --port PORT (scripts/xrc-lib/_port.sh); the profile its
+	# drivers claim, for the client programs (_vm.sh, guest lib.sh) ---
+	_port='' XRC_VM_CLIENTS=''
 	# shellcheck disable=SC2034 # read by xrc_xen_prepare (_vm.sh)
 	XRC_XEN_KERNEL='' XRC_XEN_MODULES='' XRC_XEN_MODULE='' XRC_XEN_HV=''
 	# shellcheck disable=SC2034
@@ -137,6 +146,13 @@ xrc_run() {
 			xrc_need_value run "$@"
 			xrc_run_xen_opt "$1" "$2"
 			shift ;;
+		# --- port ---
+		--port=*) _port=${1#*=} _xen_opts="${_xen_opts:+$_xen_opts, }--port" ;;
+		--port)
+			xrc_need_value run "$@"
+			_port=$2 _xen_opts="${_xen_opts:+$_xen_opts, }--port"
+			shift ;;
+		# --- end port ---
 		*)
 			xrc_usage_error run "unexpected argument '$1'" ;;
 		esac
@@ -181,6 +197,17 @@ xrc_run() {
 	esac
 	[ -z "$_xen_opts" ] || [ "$_vm" = xen ] ||
 		xrc_usage_error run "$_xen_opts: only for --backend xen-vm"
+	# --- port: its modules go before any --module (the last one wins) ---
+	if [ -n "$_port" ]; then
+		[ -z "$_domu" ] || xrc_usage_error run "--port: only for --backend xen-vm"
+		# shellcheck source=scripts/xrc-lib/_port.sh disable=SC1091
+		. "$XRC_LIB/_port.sh"
+		_port_mods=$(xrc_port_modules "$_port") || exit "$XRC_EXIT_BROKE"
+		XRC_XEN_MODULE="$_port_mods${XRC_XEN_MODULE:+
+$XRC_XEN_MODULE}"
+		XRC_VM_CLIENTS=$XRC_PORT_PROFILE
+	fi
+	# --- end port ---
 
 	xrc_ensure_built "$XRC_RUNNER"
 	xrc_is_profile "$_profile" ||
@@ -242,6 +269,7 @@ xrc_run_vm() {
 	[ -z "$_only" ] || _opts="$_opts xrc.only=$_only"
 	[ -z "$_jobs" ] || _opts="$_opts xrc.jobs=$_jobs"
 	[ -z "$_timeout" ] || _opts="$_opts xrc.timeout=$_timeout"
+	[ -z "$XRC_VM_CLIENTS" ] || _opts="$_opts xrc.clients=$XRC_VM_CLIENTS"	# --- port ---
 	# Which build of xensim-cuse serves the cuse guest's devices.
 	case ${XRC_CUSE_SANITIZER:-} in
 	'' | plain) ;;

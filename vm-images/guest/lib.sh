@@ -28,6 +28,10 @@ XRC_JOBS=
 XRC_TIMEOUT=
 # shellcheck disable=SC2034 # read by cuse/init: which xensim-cuse build
 XRC_CUSE=plain
+# --- port: the behaviour a port's drivers claim (xrc run --port: proposed),
+# for the client programs (XRC_CLIENT_PROFILE); none: Debian's Linux.
+# Exported: xrc_clients runs in a shell of its own (xrc-vm-domains). ---
+XRC_CLIENTS=${XRC_CLIENTS:-}
 # What the run booted, KEY=VALUE a line, for the runner's --meta (the
 # xen init writes it; none: no --meta).
 XRC_META_FILE=/tmp/xrc-meta
@@ -76,6 +80,7 @@ xrc_setup() {
 		xrc.jobs=*) XRC_JOBS=${w#*=} ;;
 		xrc.timeout=*) XRC_TIMEOUT=${w#*=} ;;
 		xrc.cuse=*) XRC_CUSE=${w#*=} ;;
+		xrc.clients=*) XRC_CLIENTS=${w#*=}; export XRC_CLIENTS ;;	# --- port ---
 		esac
 	done
 	set +f
@@ -149,8 +154,8 @@ xrc_clients() {
 		_n=${_t##*/}
 		xrc_stage "clients: $_n"
 		_rc=0
-		CMOCKA_MESSAGE_OUTPUT=TAP timeout 120 "$_t" >"$1/$_n.tap" \
-			2>"$1/$_n.err" || _rc=$?
+		CMOCKA_MESSAGE_OUTPUT=TAP XRC_CLIENT_PROFILE=$XRC_CLIENTS \
+			timeout 120 "$_t" >"$1/$_n.tap" 2>"$1/$_n.err" || _rc=$?
 		echo "$_rc" >"$1/$_n.rc"
 	done
 }

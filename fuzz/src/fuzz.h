@@ -11,6 +11,8 @@
  *   refaudit.c  the reference audit: the device's target extraction and
  *               check order, decided by sim/dev/audit.c over the profile
  *   world.c     one small world per profile per process, reset per input
+ *   decode.c    which operation, descriptor and operands the bytes choose
+ *               (shared with the real-syscall replay, fuzz/real/)
  *   program.c   the interpreter: open, dup, fork, restrict, ioctl, mmap,
  *               close, ... on the device models, in-process
  *   oracle.c    escape, irreversibility and profile oracles; the report
@@ -27,6 +29,7 @@
 #include <stdio.h>
 
 #include <xensim/device.h>
+#include <xensim/fail.h>
 #include <xensim/profile.h>
 #include <xensim/uaccess.h>
 #include <xensim/world.h>
@@ -58,6 +61,22 @@ static inline bool fz_done(const struct fz_in *in)
 uint32_t fz_domid(struct fz_in *in);
 /* A count in [0, max], now and then a raw 32-bit one. */
 uint32_t fz_count(struct fz_in *in, uint32_t max);
+
+/* ---- fault injection (owner: faults; input.c, docs/faults.md) ---- */
+#define FZ_FAIL_MAGIC0	0xFAu
+#define FZ_FAIL_MAGIC1	0x17u
+struct fz_fail_pick {
+	bool armed;
+	enum xsim_fail_site site;
+	uint32_t nth;			/* from 1 */
+};
+/*
+ * An input ending with FZ_FAIL_MAGIC0 FZ_FAIL_MAGIC1 SITE N chooses a
+ * failure point: strip the four bytes from in and say which; false (and
+ * in unchanged) when the input has no such trailer.
+ */
+bool fz_fail_trailer(struct fz_in *in, struct fz_fail_pick *pick);
+/* ---- end of fault injection ---- */
 
 /* ---- arena.c: the caller's memory ---- */
 
@@ -215,6 +234,40 @@ void fz_world_reset(unsigned i, const struct xsim_snapshot_extra *extra,
 		    unsigned n, bool all);
 /* XRC_FUZZ_VERIFY_RESET=1: compare the whole world after every reset. */
 bool fz_verify_reset(void);
+
+/* ---- decode.c: a program's bytes as operations (both executors) ---- */
+
+enum fz_opk {
+	FZ_OP_OPEN, FZ_OP_DUP, FZ_OP_FORK, FZ_OP_EXIT_CHILD, FZ_OP_CLOSE,
+	FZ_OP_RESTRICT, FZ_OP_IOCTL, FZ_OP_RAW, FZ_OP_MMAP, FZ_OP_MUNMAP,
+	FZ_OP_RW, FZ_OP_GUEST_SEND,
+};
+
+struct fz_dec_mmap {
+	uint32_t pages;
+	uint64_t pgoff;
+	int prot;
+};
+
+struct fz_dec_rw {
+	bool read;
+	uint64_t at;		/* user address of the buffer */
+	uint32_t len;
+};
+
+enum fz_opk fz_dec_op(struct fz_in *in);
+/* The domain an open acts as: 0 (dom0) or a guest 1..3. */
+uint16_t fz_dec_caller(struct fz_in *in);
+/* The descriptor byte b names: that one if open, else the first open. */
+int fz_dec_pick(uint8_t b, const bool open[FZ_MAX_FDS]);
+/* mmap's operands; indices: the handle's grant-device offsets. */
+void fz_dec_mmap(struct fz_in *in, const uint64_t *indices, unsigned n,
+		 struct fz_dec_mmap *m);
+void fz_dec_munmap(struct fz_in *in, unsigned *vma, bool *whole);
+/* read or write: the buffer laid out in the arena (cursor reset). */
+void fz_dec_rw(struct fz_in *in, struct fz_arena *a, const uint32_t *ports,
+	       unsigned nports, struct fz_dec_rw *rw);
+void fz_dec_guest(struct fz_in *in, uint32_t *dom, uint32_t *port);
 
 /* ---- program.c ---- */
 

@@ -257,13 +257,15 @@ xrc_vm_tap_outcomes() {
 
 # xrc_vm_clients_sim DIR: the client programs' outcomes on sim:linux
 # (the preload, as scripts/suites/clients.sh runs them), each program's
-# TAP in DIR/NAME.tap, all outcomes on stdout.
+# TAP in DIR/NAME.tap, all outcomes on stdout.  --- port: on
+# sim:$XRC_VM_CLIENTS when set (xrc run --port: the profile the port's
+# drivers claim, which the guest's programs were told too). ---
 xrc_vm_clients_sim() {
 	mkdir -p "$1"
 	for _vc_t in "$XRC_BUILD"/tests/clients/test_*; do
 		[ -x "$_vc_t" ] || continue
 		_vc_n=${_vc_t##*/}
-		env CMOCKA_MESSAGE_OUTPUT=TAP XENSIM_PROFILE=linux \
+		env CMOCKA_MESSAGE_OUTPUT=TAP XENSIM_PROFILE="${XRC_VM_CLIENTS:-linux}" \
 			LD_PRELOAD="$XRC_BUILD/lib/libxensim-preload.so" \
 			timeout 120 "$_vc_t" >"$1/$_vc_n.tap" 2>/dev/null || true
 		xrc_vm_tap_outcomes "$_vc_n" <"$1/$_vc_n.tap"
@@ -310,14 +312,15 @@ xrc_vm_clients() {
 		[ -f "$_vc_f" ] || continue
 		_vc_n=${_vc_f##*/}
 		_vc_n=${_vc_n%.tap}
-		awk -F '\t' -v p="$_vc_n" -v label="$1" -v rc="$(cat "$2/$_vc_n.rc" 2>/dev/null)" '
+		awk -F '\t' -v p="$_vc_n" -v label="$1" -v rc="$(cat "$2/$_vc_n.rc" 2>/dev/null)" \
+			-v sim="sim:${XRC_VM_CLIENTS:-linux}" '
 		FILENAME == ARGV[1] && $1 == p { c[$3]++ }
 		FILENAME == ARGV[2] && $1 == p { d++; w = w sprintf("%s %s: real %s, sim %s", d > 1 ? ";" : "", $2, $3, $4) }
 		END {
 			printf "%s: clients %s: %d ok, %d not ok, %d skip", label, p, c["ok"], c["not-ok"], c["skip"]
 			if (rc != "" && rc != 0)
 				printf " [exit %s]", rc
-			printf " (sim:linux: %s)\n", d ? d " differ:" w : "same"
+			printf " (%s: %s)\n", sim, d ? d " differ:" w : "same"
 		}' "$3/clients.tsv" "$3/clients.differ" >&2
 	done
 }
@@ -531,6 +534,16 @@ xrc_xen_prepare() {
 	XRC_XEN_KFILE="$_xx_stage/vmlinuz"
 	XRC_XEN_HFILE="$_xx_stage/xen"
 	XRC_XEN_IFILE="$XRC_VM_DIR/xen/initrd.gz"
+	# --- fidelity fuzz: one more archive after the image (fidelity.sh) ---
+	if [ -n "${XRC_XEN_EXTRA:-}" ]; then
+		[ -z "$XRC_XEN_KERNEL$XRC_XEN_MODULES$XRC_XEN_MODULE$XRC_XEN_HV" ] ||
+			xrc_die "$1: the fuzz programs' archive cannot be combined with --kernel, --modules, --module or --xen yet"
+		cat "$XRC_VM_DIR/xen/initrd.gz" "$XRC_XEN_EXTRA" >"$XRC_XEN_EXTRA.initrd" ||
+			xrc_die "$1: cannot write $XRC_XEN_EXTRA.initrd"
+		XRC_XEN_IFILE="$XRC_XEN_EXTRA.initrd"
+		return 0
+	fi
+	# --- end fidelity fuzz ---
 	# Nothing else to boot: the image as it is (the guest names the pins).
 	[ -n "$XRC_XEN_KERNEL$XRC_XEN_MODULES$XRC_XEN_MODULE$XRC_XEN_HV" ] || return 0
 	XRC_XEN_RUN=$(mktemp -d "$XRC_VM_DIR/xen/run.XXXXXX")

@@ -10,13 +10,18 @@
  * recorded as an XSIM_OP_DM_OP effect on the target with subop XEN_DMOP_*.
  *
  * ioreq servers: the pages are allocated at creation (Xen allocates them
- * on first use) and are served through XENMEM_acquire_resource; the sim
- * does not place them in the guest's p2m, so get_ioreq_server_info
- * without XEN_DMOP_no_gfns answers -EPERM, as Xen does for a server whose
- * pages were already handed out as a resource.  One unbound event channel
- * per vcpu (plus one for buffered ioreqs) is allocated in the target,
- * offered to the emulator, and published in the shared page's vp_eport
- * when the server is enabled.
+ * on first use) and are given out once, one way (pages_as): as guest
+ * frames by get_ioreq_server_info without XEN_DMOP_no_gfns, which answers
+ * the legacy gfns HVM_PARAM_IOREQ_PFN and BUFIOREQ_PFN as Xen does for a
+ * domain whose toolstack set no ioreq gfn pool (hvm_alloc_legacy_ioreq_gfn;
+ * the sim neither puts the pages in the p2m there nor keeps Xen's pool of
+ * those gfns, so a second server is told the same ones), or as a resource
+ * through XENMEM_acquire_resource; the other way then answers -EPERM.
+ * `xrc fidelity --fuzz` found the sim answering EPERM to the first where
+ * Xen 4.17 answers 0 (fuzz/regress-real/privcmd/dm-op-ioreq, ioreq-*).
+ * One unbound event channel per vcpu (plus one for buffered ioreqs) is
+ * allocated in the target, offered to the emulator, and published in the
+ * shared page's vp_eport when the server is enabled.
  */
 #define __XEN_TOOLS__ 1
 
@@ -240,9 +245,20 @@ static int server_info(const struct dm_args *a,
 	rc = server_lookup(a, data->id, &s);
 	if (rc)
 		return rc;
-	/* hvm_map_ioreq_gfn(): pages already serve as a resource. */
-	if (!(data->flags & XEN_DMOP_no_gfns))
-		return -EPERM;
+	/*
+	 * Xen 4.17 xen/common/ioreq.c ioreq_server_get_info ->
+	 * arch_ioreq_server_map_pages -> hvm_map_ioreq_gfn(): refused when
+	 * the pages already serve as a resource, else the legacy gfns.
+	 */
+	if (!(data->flags & XEN_DMOP_no_gfns)) {
+		if (s->pages_as == XSIM_IOREQ_PAGES_RESOURCE)
+			return -EPERM;
+		s->pages_as = XSIM_IOREQ_PAGES_GFNS;
+		data->ioreq_gfn = a->d->hvm_param[HVM_PARAM_IOREQ_PFN];
+		if (handles_bufioreq(s))
+			data->bufioreq_gfn =
+				a->d->hvm_param[HVM_PARAM_BUFIOREQ_PFN];
+	}
 	if (handles_bufioreq(s))
 		data->bufioreq_port = s->bufioreq_port;
 	return 0;
@@ -448,6 +464,10 @@ int xsim_ioreq_get_frame(const struct xsim_caller *c, struct xsim_domain *d,
 	rc = server_lookup(&a, id, &s);
 	if (rc)
 		return rc;
+	/* hvm_ioreq_server_alloc_pages(): pages given out as gfns stay so. */
+	if (s->pages_as == XSIM_IOREQ_PAGES_GFNS)
+		return -EPERM;
+	s->pages_as = XSIM_IOREQ_PAGES_RESOURCE;
 	switch (idx) {
 	case XENMEM_resource_ioreq_server_frame_bufioreq:
 		if (!handles_bufioreq(s))

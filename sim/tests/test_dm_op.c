@@ -455,14 +455,21 @@ static void ioreq_server_lifecycle(void **state)
 	assert_int_equal(evtchn_state(w, 1, port, &remote), EVTCHNSTAT_unbound);
 	assert_int_equal(remote, 0);
 
-	/* get_ioreq_server_info: only without gfns in the sim. */
+	/*
+	 * get_ioreq_server_info: with gfns, the legacy ones (none set: 0) on
+	 * a server whose pages are no resource yet (Xen 4.17
+	 * hvm_map_ioreq_gfn; `xrc fidelity --fuzz` found the sim's EPERM).
+	 */
 	op = dmop(XEN_DMOP_get_ioreq_server_info);
 	op.u.get_ioreq_server_info.id = id;
 	op.u.get_ioreq_server_info.flags = XEN_DMOP_no_gfns;
 	assert_int_equal(dm(w, 0, 1, &op), 0);
 	assert_int_equal(op.u.get_ioreq_server_info.bufioreq_port, port);
 	op.u.get_ioreq_server_info.flags = 0;
-	assert_int_equal(dm(w, 0, 1, &op), -EPERM);
+	op.u.get_ioreq_server_info.ioreq_gfn = 0x1234;
+	assert_int_equal(dm(w, 0, 1, &op), 0);
+	assert_int_equal(op.u.get_ioreq_server_info.ioreq_gfn,
+			 dom(w, 1)->hvm_param[HVM_PARAM_IOREQ_PFN]);
 	op.u.get_ioreq_server_info.flags = 2;
 	assert_int_equal(dm(w, 0, 1, &op), -EINVAL);
 	op.u.get_ioreq_server_info.flags = XEN_DMOP_no_gfns;
@@ -696,6 +703,19 @@ static void ioreq_resource(void **state)
 	assert_int_equal(pages[0], dom(w, 1)->ioreq[nobuf].ioreq_page);
 	assert_int_equal(acquire(w, 0, 1, id, 2, 1, pages, NULL), -EINVAL);
 	assert_int_equal(acquire(w, 0, 1, 0x10000, 0, 1, pages, NULL), -EINVAL);
+	/* Given out one way, refused the other (hvm_map_ioreq_gfn, ..._alloc_pages). */
+	{
+		struct xen_dm_op op = dmop(XEN_DMOP_get_ioreq_server_info);
+		ioservid_t gfns;
+
+		op.u.get_ioreq_server_info.id = id;
+		assert_int_equal(dm(w, 0, 1, &op), -EPERM);
+		assert_int_equal(create(w, 0, 1, 0, &gfns), 0);
+		op.u.get_ioreq_server_info.id = gfns;
+		assert_int_equal(dm(w, 0, 1, &op), 0);
+		assert_int_equal(acquire(w, 0, 1, gfns, 1, 1, pages, NULL),
+				 -EPERM);
+	}
 	/* Not the emulator, not permitted, not there, not HVM. */
 	{
 		struct xsim_caller c0 = wh_caller(w, 0);

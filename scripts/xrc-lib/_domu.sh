@@ -8,6 +8,9 @@
 # makes a paused PV guest TARGET and writes /local/domain/<domU>/target =
 # TARGET before the domU runs, as libxl does for a stub domain; without,
 # there is no target key (privcmd then restricts to DOMID_IDLE, XSA-482).
+# Either way dom0 offers the domU an unbound port and a granted page,
+# their numbers in its xenstore data/ (xrc-vm-domu offer), which the
+# rows evtchn.domu-offer.* and gntdev.domu-offer.* use.
 #
 # Booting goes through scripts/xrc-lib/_vm.sh unchanged: the machine is
 # BUILD/vm/xen-domu/ (made by vm-images/vm.mk: its xen/initrd.gz is the
@@ -17,7 +20,7 @@
 # The rows a domU caller can assert (conformance/suite/rows/domu.rows): the
 # default --only of this backend.  The rest of the catalogue needs an
 # unrestricted privcmd to find its domains, which a domU never has.
-XRC_DOMU_ROWS='privcmd.born-restricted.*,evtchn.born-unrestricted.*,gntdev.born-unrestricted.*,gntalloc.born-unrestricted.*'
+XRC_DOMU_ROWS='privcmd.born-restricted.*,evtchn.born-unrestricted.*,gntdev.born-unrestricted.*,gntalloc.born-unrestricted.*,evtchn.domu-offer.*,gntdev.domu-offer.*'
 
 # xrc_domu_check BACKEND: exit 2 unless BACKEND (xen-domu or
 # xen-domu:TARGET) is usable; sets XRC_DOMU_TARGET (a decimal domid, or

@@ -8,7 +8,9 @@
  * world (and the caller's own domain, which exists since it runs)
  * "/local/domain/D" with "domid" (written by xen-init-dom0 for dom0 and
  * by libxl for a guest) and, when the world gives D an xs-target,
- * "target".  Permissions are those the toolstack sets: dom0 reads
+ * "target", and, when the world publishes dom0's offers to D (world
+ * file "publish"), "data/xrc-offer-port" and "data/xrc-offer-gref" (the
+ * xen-domu fixture's keys, vm-images/domu/dom0.sh).  Permissions are those the toolstack sets: dom0 reads
  * everything; a guest reads its own /local/domain/D subtree (libxl gives
  * it read access there) and nothing else.  As get_node() and
  * errno_from_parents() do, a missing node is ENOENT only when the
@@ -119,7 +121,8 @@ static void canonicalize(uint16_t caller, const char *node, char *out)
 
 /* The nodes there are. */
 enum node_kind {
-	N_ROOT, N_TOOL, N_TOOL_XS, N_LOCAL, N_DOMAINS, N_DOM, N_DOMID, N_TARGET
+	N_ROOT, N_TOOL, N_TOOL_XS, N_LOCAL, N_DOMAINS, N_DOM, N_DOMID, N_TARGET,
+	N_DATA, N_OFFER_PORT, N_OFFER_GREF
 };
 
 struct node {
@@ -131,6 +134,15 @@ struct node {
 static bool dom_dir_exists(struct xsim_world *w, uint16_t caller, uint32_t d)
 {
 	return d == caller || xsim_domain_exists(w, d);
+}
+
+/* Has dom0 published anything for domain d (world file "publish")? */
+static bool has_offer(struct xsim_world *w, uint32_t d)
+{
+	return xsim_domain_xs_offer(w, d, XSIM_XS_OFFER_PORT) !=
+	       XSIM_XS_NO_OFFER ||
+	       xsim_domain_xs_offer(w, d, XSIM_XS_OFFER_GREF) !=
+	       XSIM_XS_NO_OFFER;
 }
 
 /* A canonical decimal domid ("0", "12"; not "012"): its value, or -1. */
@@ -190,6 +202,17 @@ static int lookup(struct xsim_world *w, uint16_t caller, const char *path,
 	if (!strcmp(slash, "/target") &&
 	    xsim_domain_xs_target(w, (uint32_t)d) != XSIM_DOMID_INVALID)
 		return nd->kind = N_TARGET, 0;
+	/* What dom0 published for the domain (its data/ directory). */
+	if (!strcmp(slash, "/data") && has_offer(w, (uint32_t)d))
+		return nd->kind = N_DATA, 0;
+	if (!strcmp(slash, "/data/xrc-offer-port") &&
+	    xsim_domain_xs_offer(w, (uint32_t)d, XSIM_XS_OFFER_PORT) !=
+	    XSIM_XS_NO_OFFER)
+		return nd->kind = N_OFFER_PORT, 0;
+	if (!strcmp(slash, "/data/xrc-offer-gref") &&
+	    xsim_domain_xs_offer(w, (uint32_t)d, XSIM_XS_OFFER_GREF) !=
+	    XSIM_XS_NO_OFFER)
+		return nd->kind = N_OFFER_GREF, 0;
 	return -ENOENT;
 }
 
@@ -223,6 +246,14 @@ static uint32_t node_value(struct xsim_world *w, const struct node *nd,
 	case N_TARGET:
 		return (uint32_t)sprintf(out, "%u",
 					 xsim_domain_xs_target(w, nd->dom));
+	case N_OFFER_PORT:
+		return (uint32_t)sprintf(out, "%u",
+					 xsim_domain_xs_offer(w, nd->dom,
+							      XSIM_XS_OFFER_PORT));
+	case N_OFFER_GREF:
+		return (uint32_t)sprintf(out, "%u",
+					 xsim_domain_xs_offer(w, nd->dom,
+							      XSIM_XS_OFFER_GREF));
 	default:
 		return 0;
 	}
@@ -279,6 +310,16 @@ static long node_children(struct xsim_world *w, uint16_t caller,
 		ok = add_child(out, &n, "domid");
 		if (ok && xsim_domain_xs_target(w, nd->dom) != XSIM_DOMID_INVALID)
 			ok = add_child(out, &n, "target");
+		if (ok && has_offer(w, nd->dom))
+			ok = add_child(out, &n, "data");
+		break;
+	case N_DATA:
+		if (xsim_domain_xs_offer(w, nd->dom, XSIM_XS_OFFER_GREF) !=
+		    XSIM_XS_NO_OFFER)
+			ok = add_child(out, &n, "xrc-offer-gref");
+		if (ok && xsim_domain_xs_offer(w, nd->dom, XSIM_XS_OFFER_PORT) !=
+		    XSIM_XS_NO_OFFER)
+			ok = add_child(out, &n, "xrc-offer-port");
 		break;
 	default:
 		break;

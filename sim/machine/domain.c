@@ -49,6 +49,8 @@ static void init_domain(struct xsim_domain *d, uint16_t domid,
 	d->ssidref = cfg->ssidref;
 	d->target = XSIM_DOMID_INVALID;
 	d->xs_target = XSIM_DOMID_INVALID;
+	d->xs_offer_port = XSIM_XS_NO_OFFER;
+	d->xs_offer_gref = XSIM_XS_NO_OFFER;
 	d->max_pages = cfg->max_pages;
 	d->max_evtchn_port = cfg->max_evtchn_port ? cfg->max_evtchn_port :
 						    XSIM_EVTCHN_DEFAULT_MAX;
@@ -292,5 +294,31 @@ int xsim_domain_set_xs_target(struct xsim_world *w, uint32_t domid,
 	if (!d)
 		return -ESRCH;
 	d->xs_target = (uint16_t)target;
+	return 0;
+}
+
+uint32_t xsim_domain_xs_offer(const struct xsim_world *w, uint32_t domid,
+			      enum xsim_xs_offer what)
+{
+	const struct xsim_domain *d = xsim_dom_get(w, domid);
+
+	if (!d)
+		return XSIM_XS_NO_OFFER;
+	return what == XSIM_XS_OFFER_PORT ? d->xs_offer_port : d->xs_offer_gref;
+}
+
+int xsim_domain_set_xs_offer(struct xsim_world *w, uint32_t domid,
+			     enum xsim_xs_offer what, uint32_t value)
+{
+	struct xsim_domain *d = xsim_dom_get(w, domid);
+	uint32_t *slot;
+
+	if (!d)
+		return -ESRCH;
+	slot = what == XSIM_XS_OFFER_PORT ? &d->xs_offer_port :
+					    &d->xs_offer_gref;
+	if (*slot != XSIM_XS_NO_OFFER)
+		return -EEXIST;
+	*slot = value;
 	return 0;
 }

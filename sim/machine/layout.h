@@ -99,9 +99,22 @@ struct xsim_ioreq_server {
 	uint32_t bufioreq_port;
 	uint32_t nr_ranges;
 	uint16_t emulator;	/* the domain that created it (Xen: s->emulator) */
-	uint16_t pad;
+	uint8_t pages_as;	/* XSIM_IOREQ_PAGES_*: how Xen handed them out */
+	uint8_t pad;
 	uint32_t port_page;	/* META page: uint32_t per-vcpu ioreq ports */
 	struct xsim_io_range range[XSIM_MAX_IO_RANGES];
+};
+
+/*
+ * Xen 4.17 gives a server's pages out once, one way: as guest frames
+ * (get_ioreq_server_info without XEN_DMOP_no_gfns) or as a resource
+ * (XENMEM_acquire_resource); the other way then answers EPERM
+ * (xen/arch/x86/hvm/ioreq.c hvm_map_ioreq_gfn, hvm_ioreq_server_alloc_pages).
+ */
+enum {
+	XSIM_IOREQ_PAGES_NONE = 0,
+	XSIM_IOREQ_PAGES_GFNS = 1,
+	XSIM_IOREQ_PAGES_RESOURCE = 2,
 };
 
 enum xsim_dom_flags {
@@ -170,6 +183,14 @@ struct xsim_domain {
 	 */
 	uint32_t store_page;
 	uint32_t store_port;
+	/*
+	 * What dom0 published for this domain in its xenstore directory
+	 * (world file "publish", docs/world-files.md), as the xen-domu
+	 * fixture's dom0 does (vm-images/domu/dom0.sh): the event channel
+	 * port and the grant ref dom0 offers it; XSIM_XS_NO_OFFER when none.
+	 */
+	uint32_t xs_offer_port;
+	uint32_t xs_offer_gref;
 };
 
 /* Open device handles (Linux: struct file + its private_data). */
@@ -251,6 +272,12 @@ struct xsim_world {
 	uint32_t max_handles;
 	uint32_t effect_mask;
 	_Atomic bool dead;		/* found corrupted: every call answers EIO */
+	/*
+	 * xsim_world_set_single_owner: this process (owner_pid) is the only
+	 * user of this private world, so xsim_lock takes no mutex.
+	 */
+	bool single_owner;
+	uint32_t owner_pid;
 	struct xsim_page *page_meta;
 	struct xsim_domain *domains;
 	struct xsim_handle_slot *handles;

@@ -5,11 +5,15 @@
  *
  *   domain ID [pv|hvm] [vcpus=N] [pages=N] [max-pages=N] [max-evtchn=N]
  *          [max-grant-frames=N] [target=D] [xs-target=D]
- *   unbound DOM REMOTE
- *   grant DOM REF GRANTEE GFN [ro]
+ *   unbound DOM REMOTE [publish]
+ *   grant DOM REF GRANTEE GFN [ro] [publish]
  *
  * A grant names the granter's page by gfn; a PV granter's entry then holds
  * that page's machine frame, as a PV guest's would (xensim/machine.h).
+ * "publish" (DOM 0 only) also writes the number in the other domain's
+ * xenstore directory, as the xen-domu fixture's dom0 does
+ * (vm-images/domu/dom0.sh); a grant of dom0's page gives dom0 that page
+ * first (the sim models dom0's memory only where a line names it).
  * Domain 0 always exists.  Errors name file:line and the reason.
  */
 #include <errno.h>
@@ -218,6 +222,43 @@ static int parse_domain(struct parser *p, struct xsim_world *w, char **tok,
 	return 0;
 }
 
+/*
+ * "publish": dom0 writes the number in the other domain's xenstore
+ * directory (data/xrc-offer-port or data/xrc-offer-gref), once.  Only
+ * dom0 publishes, for a domU that exists.
+ */
+static int publish_check(struct parser *p, struct xsim_world *w,
+			 uint64_t dom, uint64_t to, enum xsim_xs_offer what)
+{
+	const char *key = what == XSIM_XS_OFFER_PORT ? "xrc-offer-port" :
+						    "xrc-offer-gref";
+
+	if (dom != 0)
+		return fail(p, "publish: only dom0 publishes an offer (domain %llu is not dom0)",
+			    (unsigned long long)dom);
+	if (to == 0 || !xsim_domain_exists(w, (uint32_t)to))
+		return fail(p, "publish: domain %llu is not a defined domU",
+			    (unsigned long long)to);
+	if (xsim_domain_xs_offer(w, (uint32_t)to, what) != XSIM_XS_NO_OFFER)
+		return fail(p, "publish: domain %llu already has a data/%s",
+			    (unsigned long long)to, key);
+	return 0;
+}
+
+/*
+ * dom0's page gfn, populated (and patterned) unless it is already: the
+ * sim gives dom0 memory only where a grant line names it.
+ */
+static int dom0_page(struct parser *p, struct xsim_world *w, uint64_t gfn)
+{
+	struct xsim_caller dom0 = { .w = w, .domid = 0,
+				    .handle = XSIM_EFF_NO_HANDLE };
+	int rc = xsim_mem_populate(&dom0, 0, gfn, 1);
+
+	return rc ? fail(p, "grant: dom0's page %llu: %s",
+			 (unsigned long long)gfn, strerror(-rc)) : 0;
+}
+
 static int parse_line(struct parser *p, struct xsim_world *w, char *line)
 {
 	char *tok[16], *save = NULL, *t;
@@ -236,28 +277,47 @@ static int parse_line(struct parser *p, struct xsim_world *w, char *line)
 		uint64_t dom, remote;
 		uint32_t port;
 		struct xsim_caller c = { .w = w, .handle = XSIM_EFF_NO_HANDLE };
+		bool publish = n == 4 && !strcmp(tok[3], "publish");
 
-		if (n != 3)
-			return fail(p, "unbound: expected 'unbound DOM REMOTE'");
+		if (n != 3 && !publish)
+			return fail(p, "unbound: expected 'unbound DOM REMOTE [publish]'");
 		rc = existing(p, w, "unbound", tok[1], &dom);
 		if (!rc)
 			rc = existing(p, w, "unbound remote", tok[2], &remote);
+		if (!rc && publish)
+			rc = publish_check(p, w, dom, remote,
+					   XSIM_XS_OFFER_PORT);
 		if (rc)
 			return rc;
 		c.domid = (uint16_t)dom;
 		rc = xsim_evtchn_alloc_unbound(&c, XSIM_DOMID_SELF,
 					       (uint32_t)remote, &port);
-		return rc ? fail(p, "unbound: %s", strerror(-rc)) : 0;
+		if (rc)
+			return fail(p, "unbound: %s", strerror(-rc));
+		if (publish)
+			rc = xsim_domain_set_xs_offer(w, (uint32_t)remote,
+						      XSIM_XS_OFFER_PORT, port);
+		return rc ? fail(p, "unbound: publish: %s", strerror(-rc)) : 0;
 	}
 	if (!strcmp(tok[0], "grant")) {
 		uint64_t dom, ref, grantee, gfn;
-		bool ro = false;
+		bool ro = false, publish = false;
+		int i;
 
-		if (n != 5 && n != 6)
-			return fail(p, "grant: expected 'grant DOM REF GRANTEE GFN [ro]'");
-		if (n == 6 && strcmp(tok[5], "ro"))
-			return fail(p, "grant: unknown flag '%s'", tok[5]);
-		ro = n == 6;
+		if (n < 5 || n > 7)
+			return fail(p, "grant: expected 'grant DOM REF GRANTEE GFN [ro] [publish]'");
+		for (i = 5; i < n; i++) {
+			bool *flag = !strcmp(tok[i], "ro") ? &ro :
+				     !strcmp(tok[i], "publish") ? &publish :
+				     NULL;
+
+			if (!flag)
+				return fail(p, "grant: unknown flag '%s'", tok[i]);
+			if (*flag)
+				return fail(p, "grant: flag '%s' given twice",
+					    tok[i]);
+			*flag = true;
+		}
 		rc = existing(p, w, "grant", tok[1], &dom);
 		if (!rc)
 			rc = number(p, "grant ref", tok[2],
@@ -267,6 +327,11 @@ static int parse_line(struct parser *p, struct xsim_world *w, char *line)
 			rc = domid_word(p, "grantee", tok[3], &grantee);
 		if (!rc)
 			rc = number(p, "gfn", tok[4], XSIM_GFN_LIMIT - 1, &gfn);
+		if (!rc && publish)
+			rc = publish_check(p, w, dom, grantee,
+					   XSIM_XS_OFFER_GREF);
+		if (!rc && dom == 0)
+			rc = dom0_page(p, w, gfn);
 		if (rc)
 			return rc;
 		rc = xsim_gnttab_grant(w, (uint32_t)dom, (uint32_t)ref,
@@ -274,7 +339,13 @@ static int parse_line(struct parser *p, struct xsim_world *w, char *line)
 		if (rc == -EINVAL &&
 		    xsim_mem_frame_of_gfn(w, (uint32_t)dom, gfn, &gfn))
 			return fail(p, "grant: gfn of a PV domain that is not populated (its entry needs the page's machine frame)");
-		return rc ? fail(p, "grant: %s", strerror(-rc)) : 0;
+		if (rc)
+			return fail(p, "grant: %s", strerror(-rc));
+		if (publish)
+			rc = xsim_domain_set_xs_offer(w, (uint32_t)grantee,
+						      XSIM_XS_OFFER_GREF,
+						      (uint32_t)ref);
+		return rc ? fail(p, "grant: publish: %s", strerror(-rc)) : 0;
 	}
 	return fail(p, "unknown directive '%s'", tok[0]);
 }

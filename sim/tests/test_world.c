@@ -364,6 +364,67 @@ static void world_file_errors_name_file_line_and_reason(void **state)
 }
 
 /*
+ * What the xen-domu fixture's dom0 offers its domU (vm-images/domu/
+ * dom0.sh), written as a world: dom0's unbound port and its grant of one
+ * page to domain 6, both published in 6's xenstore directory.
+ */
+static void world_file_publishes_dom0_offers(void **state)
+{
+	struct xsim_world *w = wh_world(NULL, true);
+	struct xsim_caller c0 = wh_caller(w, 0), c6 = wh_caller(w, 6);
+	struct xsim_evtchn_status st;
+	uint64_t word[4];
+	char err[256] = "";
+	char *path = write_tmp(
+		"domain 5 pv pages=16\n"
+		"domain 6 pv xs-target=5\n"
+		"unbound 0 6 publish\n"
+		"grant 0 8 6 0x100 publish\n");
+	uint32_t port, local;
+
+	(void)state;
+	assert_int_equal(xsim_world_load_file(w, path, err, sizeof(err)), 0);
+	unlink(path);
+	port = xsim_domain_xs_offer(w, 6, XSIM_XS_OFFER_PORT);
+	assert_int_not_equal(port, XSIM_XS_NO_OFFER);
+	assert_int_equal(xsim_domain_xs_offer(w, 6, XSIM_XS_OFFER_GREF), 8);
+	assert_int_equal(xsim_domain_xs_offer(w, 5, XSIM_XS_OFFER_PORT),
+			 XSIM_XS_NO_OFFER);
+	xsim_lock(w);
+	assert_int_equal(xsim_evtchn_status(&c0, 0, port, &st), 0);
+	assert_int_equal(st.remote_dom, 6);
+	/* Domain 6 binds dom0's port and reads dom0's page: the pattern. */
+	assert_int_equal(xsim_evtchn_bind_interdomain(&c6, 0, port, &local), 0);
+	assert_int_equal(xsim_gnttab_copy(&c6, 0, 8, 0, word, sizeof(word),
+					  false), 0);
+	assert_int_equal(word[0], (uint64_t)0x100 << 12);
+	assert_int_equal(word[3], ((uint64_t)0x100 << 12) | 24);
+	xsim_unlock(w);
+	xsim_world_detach(w);
+}
+
+static void world_file_publish_errors(void **state)
+{
+	(void)state;
+	expect_file_error("domain 5\nunbound 5 0 publish\n", "2:",
+			  "only dom0 publishes");
+	expect_file_error("domain 5\nunbound 0 5 shout\n", "2:", "expected");
+	expect_file_error("domain 5\nunbound 0 5 publish\nunbound 0 5 publish\n",
+			  "3:", "already has a data/xrc-offer-port");
+	expect_file_error("domain 5\ngrant 0 8 7 0 publish\n", "2:",
+			  "not a defined domU");
+	expect_file_error("domain 5\ngrant 0 8 0 0 publish\n", "2:",
+			  "not a defined domU");
+	expect_file_error("domain 5\ngrant 0 8 5 0 publish\ngrant 0 9 5 1 publish\n",
+			  "3:", "already has a data/xrc-offer-gref");
+	expect_file_error("domain 5\ngrant 0 8 5 0 ro ro\n", "2:", "given twice");
+	expect_file_error("domain 5\ngrant 0 8 5 0 ro publish x\n", "2:",
+			  "expected");
+	expect_file_error("domain 5\ngrant 5 8 0 0 publish\n", "2:",
+			  "only dom0 publishes");
+}
+
+/*
  * What Xen would refuse, the file refuses: createdomain needs a vcpu
  * (Xen 4.17 xen/common/domain.c sanitise_domain_config: "No vCPUS",
  * -EINVAL), and an event sent to a domain without one crashed Xen 4.17.7
@@ -479,6 +540,8 @@ int main(void)
 		cmocka_unit_test(attach_by_fd_sees_the_same_world),
 		cmocka_unit_test(world_file_builds_the_described_machine),
 		cmocka_unit_test(world_file_errors_name_file_line_and_reason),
+		cmocka_unit_test(world_file_publishes_dom0_offers),
+		cmocka_unit_test(world_file_publish_errors),
 		cmocka_unit_test(world_file_missing_is_an_error),
 		cmocka_unit_test(world_file_refuses_what_xen_would),
 		cmocka_unit_test(world_file_not_regular_is_refused),

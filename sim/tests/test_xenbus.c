@@ -211,6 +211,38 @@ static void capabilities(void **state)
 	}
 }
 
+/* dom0's published offers (world file "publish"): data/ of their domU. */
+static void offer_keys(void **state)
+{
+	struct xsim_world *w = world();
+	struct xsim_file f1, f2;
+
+	(void)state;
+	assert_int_equal(xsim_domain_set_xs_offer(w, 1, XSIM_XS_OFFER_PORT,
+						  12), 0);
+	assert_int_equal(xsim_domain_set_xs_offer(w, 1, XSIM_XS_OFFER_GREF,
+						  8), 0);
+	assert_int_equal(xsim_domain_set_xs_offer(w, 1, XSIM_XS_OFFER_GREF,
+						  9), -EEXIST);
+	f1 = open_xb(w, 1);
+	f2 = open_xb(w, 2);
+	expect(w, f1, XS_READ, "data/xrc-offer-port", XS_READ, "12", 2);
+	expect(w, f1, XS_READ, "/local/domain/1/data/xrc-offer-gref", XS_READ,
+	       "8", 1);
+	expect(w, f1, XS_DIRECTORY, "data", XS_DIRECTORY,
+	       "xrc-offer-gref\0xrc-offer-port", 30);
+	expect(w, f1, XS_DIRECTORY, "/local/domain/1", XS_DIRECTORY,
+	       "domid\0target\0data", 18);
+	/* Not another domain's, and none for a domain without offers. */
+	expect_err(w, f2, XS_READ, "/local/domain/1/data/xrc-offer-port",
+		   "EACCES");
+	expect_err(w, f2, XS_READ, "data/xrc-offer-port", "ENOENT");
+	expect_err(w, f2, XS_READ, "data", "ENOENT");
+	xsim_dev_release(w, f1);
+	xsim_dev_release(w, f2);
+	xsim_world_detach(w);
+}
+
 static void own_keys(void **state)
 {
 	struct xsim_world *w = world();
@@ -508,6 +540,7 @@ int main(void)
 		cmocka_unit_test(paths),
 		cmocka_unit_test(capabilities),
 		cmocka_unit_test(own_keys),
+		cmocka_unit_test(offer_keys),
 		cmocka_unit_test(other_domains_keys),
 		cmocka_unit_test(caller_outside_world),
 		cmocka_unit_test(bad_requests),

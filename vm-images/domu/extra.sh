@@ -7,8 +7,9 @@
 # initrd.gz) followed by a second gzipped newc cpio (Linux unpacks
 # concatenated initramfs archives in order, init/initramfs.c) holding
 # what dom0 needs to run a PV domU:
-#   /domu/vmlinuz, /domu/initrd.gz   the domU's kernel (the same as dom0's)
-#                                    and image (VMDIR/domu/initrd.gz)
+#   /domu/vmlinux, /domu/initrd.gz   the domU's kernel (the same as dom0's,
+#                                    as the ELF inside the bzImage) and
+#                                    image (VMDIR/domu/initrd.gz)
 #   /bin/{xl,xenstored,xenconsoled,xen-init-dom0}   Debian's, taken out of
 #                                    the pinned xen-utils-4.17 (never
 #                                    installed: the package pulls systemd)
@@ -23,6 +24,18 @@ set -eu
 die() {
 	echo "vm-images/domu/extra: $*" >&2
 	exit 1
+}
+
+# vmlinuz_elf BZIMAGE OUT: the ELF inside BZIMAGE (an xz payload) to OUT,
+# or BZIMAGE itself when it holds none.
+vmlinuz_elf() {
+	_off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | head -n 1 | cut -d: -f1)
+	if [ -n "$_off" ] &&
+	   tail -c +"$((_off + 1))" "$1" | xz -dc --single-stream >"$2" 2>/dev/null &&
+	   [ "$(head -c 4 "$2" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+		return 0
+	fi
+	cp "$1" "$2"
 }
 
 [ $# -ge 2 ] || die "usage: extra.sh VMDIR OUT [TOOL...]"
@@ -41,7 +54,12 @@ mkdir -p "$root/bin" "$root/domu" "$root/lib/xrc" "$root/xu"
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$root/xu" \
 	./usr/lib/xen-4.17/bin/xl ./usr/lib/xen-4.17/bin/xenstored \
 	./usr/lib/xen-4.17/bin/xenconsoled ./usr/lib/xen-4.17/bin/xen-init-dom0
-cp "$vm/stage/vmlinuz" "$root/domu/vmlinuz"
+# The domU's kernel as the ELF its bzImage holds, decompressed here:
+# libxenguest would otherwise unpack the xz payload in dom0 at each run
+# (xc_dom_bzimageloader.c), seconds of xz under TCG; a PV kernel boots
+# from the ELF (its Xen notes) without a decompressor.  Debian's 6.1
+# kernels are xz-compressed; any other kernel goes in as it is.
+vmlinuz_elf "$vm/stage/vmlinuz" "$root/domu/vmlinux"
 cp "$vm/domu/initrd.gz" "$root/domu/initrd.gz"
 cp "$here/dom0.sh" "$root/lib/xrc/domu-dom0.sh"
 

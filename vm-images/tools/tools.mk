@@ -20,7 +20,8 @@ all: $(VMTOOLS_DOMAINS)
 
 # --- xen-domu (scripts/xrc-lib/_domu.sh) ---
 #   build/bin/xrc-vm-domu      dom0's part of the xen-domu backend: the
-#                              domU's target guest, its xenstore key
+#                              domU's target guest, its xenstore key,
+#                              dom0's offers (a port, a granted page)
 VMTOOLS_DOMU_SRCS := vm-images/tools/domu.c
 VMTOOLS_DOMU      := $(BUILD)/bin/xrc-vm-domu
 

@@ -301,3 +301,121 @@ void gntalloc_born_unrestricted_alloc_dom0(struct xrc_ctx *t)
 	XRC_OBSERVE(t, gna_alloc(xrc_open(t, XRC_GNTALLOC, 0), 0, &index,
 				 &ref));
 }
+
+/* ---- what dom0 offers the domU (vm-images/domu/dom0.sh) ---- */
+
+/*
+ * The number dom0 published for the caller as xenstore "data/<key>"
+ * (vm-images/tools/domu.c offer; the sim: world file "publish").  A domU
+ * without it cannot check the row: ERROR, the fixture is missing.
+ */
+static uint32_t domu_offer(struct xrc_ctx *t, const char *key)
+{
+	char path[4096], rel[64], val[64];
+	unsigned v;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/xenbus", xrc_devdir(t));
+	snprintf(rel, sizeof(rel), "data/%s", key);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		xrc_error(t, "fixture: open %s: %s", path, xrc_errno_name(errno));
+	if (xs_read(fd, rel, val, sizeof(val))) {
+		err = errno;
+		close(fd);
+		xrc_error(t, "fixture: dom0 offered nothing: xenstore read of \"%s\": %s",
+			  rel, xrc_errno_name(err));
+	}
+	close(fd);
+	if (!kstrtouint10(val, &v))
+		xrc_error(t, "fixture: xenstore \"%s\" is '%s', not a number",
+			  rel, val);
+	return v;
+}
+
+/* A domain evtchn may be restricted to that is not dom0: the target, else the caller. */
+static uint16_t restrict_dom(const struct caller *c)
+{
+	return c->target && c->target < XSIM_DOMID_FIRST_RESERVED ?
+	       c->target : c->domid;
+}
+
+/*
+ * dom0's page as the fixture fills it, the world's pattern
+ * (docs/world-files.md): each 8-byte word at byte offset o holds
+ * granter<<48 | frame<<12 | o, one frame for the whole page.  0, or -1
+ * with EILSEQ when a word is not.
+ */
+static long check_pattern(const uint64_t *word, uint16_t granter)
+{
+	uint64_t frame = word[0] & 0x0000FFFFFFFFF000ull;
+	size_t i;
+
+	for (i = 0; i < XRC_PAGE_SIZE / sizeof(*word); i++) {
+		if (word[i] != ((uint64_t)granter << 48 | frame | i * 8)) {
+			errno = EILSEQ;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void evtchn_domu_offer_bind_dom0(struct xrc_ctx *t)
+{
+	uint32_t port;
+
+	(void)domu_caller(t);
+	port = domu_offer(t, "xrc-offer-port");
+	XRC_OBSERVE(t, evt_bind_interdomain(xrc_open(t, XRC_EVTCHN, 0), 0,
+					    port));
+}
+
+void evtchn_domu_offer_bind_dom0_restricted(struct xrc_ctx *t)
+{
+	struct caller c = domu_caller(t);
+	uint32_t port = domu_offer(t, "xrc-offer-port");
+	int fd = xrc_open(t, XRC_EVTCHN, 0);
+
+	xrc_restrict(t, fd, XRC_EVTCHN, restrict_dom(&c));
+	XRC_OBSERVE(t, evt_bind_interdomain(fd, 0, port));
+}
+
+/* Map dom0's grant ref and check its pattern: 0, or -1 and errno. */
+static long map_dom0_page(struct xrc_ctx *t, int fd, uint32_t ref)
+{
+	static uint64_t seen[XRC_PAGE_SIZE / sizeof(uint64_t)];
+	uint64_t index = 0;
+	void *page;
+
+	/* As bodies/gntdev.c map_and_compare: the bytes need a mapping. */
+	if (!xrc_can_mmap(t, XRC_GNTDEV)) {
+		if (gnt_map(fd, 0, ref, &index) < 0)
+			return -1;
+		xrc_skip(t, "MAP_GRANT_REF returned 0, and the bytes need a mapping: backend cannot mmap gntdev (ENODEV)");
+	}
+	if (gnt_map_mmap(fd, 0, ref, false, &page) < 0)
+		return -1;
+	if (mem_read(page, seen, sizeof(seen)) < 0)
+		return -1;
+	return check_pattern(seen, 0);
+}
+
+void gntdev_domu_offer_map_dom0(struct xrc_ctx *t)
+{
+	uint32_t ref;
+
+	(void)domu_caller(t);
+	ref = domu_offer(t, "xrc-offer-gref");
+	XRC_OBSERVE(t, map_dom0_page(t, xrc_open(t, XRC_GNTDEV, 0), ref));
+}
+
+void gntdev_domu_offer_map_dom0_restricted(struct xrc_ctx *t)
+{
+	struct caller c = domu_caller(t);
+	uint32_t ref = domu_offer(t, "xrc-offer-gref");
+	int fd = xrc_open(t, XRC_GNTDEV, 0);
+	uint64_t index;
+
+	xrc_restrict(t, fd, XRC_GNTDEV, restrict_dom(&c));
+	XRC_OBSERVE(t, gnt_map(fd, 0, ref, &index));
+}

@@ -80,6 +80,19 @@ uint32_t xsim_domain_xs_target(const struct xsim_world *w, uint32_t domid);
 int xsim_domain_set_xs_target(struct xsim_world *w, uint32_t domid,
 			      uint32_t target);
 
+/*
+ * What dom0 published in a domain's xenstore directory for it: the
+ * event channel port (data/xrc-offer-port) and the grant ref
+ * (data/xrc-offer-gref) dom0 offers it, as the xen-domu fixture does;
+ * XSIM_XS_NO_OFFER when none.  Set once: -EEXIST after.
+ */
+#define XSIM_XS_NO_OFFER	0xFFFFFFFFu
+enum xsim_xs_offer { XSIM_XS_OFFER_PORT, XSIM_XS_OFFER_GREF };
+uint32_t xsim_domain_xs_offer(const struct xsim_world *w, uint32_t domid,
+			      enum xsim_xs_offer what);
+int xsim_domain_set_xs_offer(struct xsim_world *w, uint32_t domid,
+			     enum xsim_xs_offer what, uint32_t value);
+
 /* ---- Memory (xen/common/memory.c) ---- */
 
 /* Populate [gfn, gfn + nr) of domid; -ENOMEM past max_pages or the pool. */

@@ -11,6 +11,7 @@
  * in dom3 is born restricted to 1); guests 1 and 2 have none (DOMID_IDLE).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct fz_world {
 };
 
 static struct fz_world *worlds;	/* one per profile, made on first use */
+static bool forked, atfork_set;	/* worlds belong to the parent */
 static int forced = -2;		/* -2: not looked up; -1: none */
 static int verify = -1;
 /* By stable code: 1 + the profile's index, 0 for no profile. */
@@ -164,6 +166,11 @@ static void populate(struct xsim_world *w)
 	xsim_unlock(w);
 }
 
+static void note_fork(void)
+{
+	forked = true;
+}
+
 struct xsim_world *fz_world(unsigned i)
 {
 	struct xsim_world_config cfg = {
@@ -176,14 +183,36 @@ struct xsim_world *fz_world(unsigned i)
 	struct fz_world *fw;
 	int rc;
 
+	if (forked) {
+		/*
+		 * A child forked after its parent made worlds (the replay's
+		 * --expect-finding): they are the parent's, single-owner, so
+		 * the child makes its own and leaves those alone.
+		 */
+		forked = false;
+		free(worlds);
+		worlds = NULL;
+	}
 	if (!worlds && !(worlds = calloc(fz_nr_profiles(), sizeof(*worlds))))
 		die("one world per profile", -ENOMEM);
+	if (!atfork_set) {
+		atfork_set = true;
+		if (pthread_atfork(NULL, NULL, note_fork))
+			die("pthread_atfork", -ENOMEM);
+	}
 	fw = &worlds[i];
 	if (fw->w)
 		return fw->w;
 	rc = xsim_world_create(&cfg, &fw->w);
 	if (rc)
 		die("create", rc);
+	/*
+	 * The process is the world's only user, from one thread: no
+	 * process-shared lock to take on every call (<xensim/world.h>).
+	 */
+	rc = xsim_world_set_single_owner(fw->w);
+	if (rc)
+		die("single owner", rc);
 	/* Wire up event delivery before the snapshot (it sets hooks). */
 	xsim_dev_attach(fw->w);
 	populate(fw->w);

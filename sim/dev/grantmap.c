@@ -19,19 +19,6 @@ static uint32_t per_page(uint32_t esize)
 	return XSIM_PAGE_SIZE / esize;
 }
 
-uint32_t xsim_vec_len(const struct xsim_world *w, uint32_t dir)
-{
-	return dir == XSIM_NO_PAGE ? 0 : dir_words(w, dir)[0];
-}
-
-void *xsim_vec_at(const struct xsim_world *w, uint32_t dir, uint32_t esize,
-		  uint32_t i)
-{
-	uint32_t page = dir_words(w, dir)[1 + i / per_page(esize)];
-
-	return (uint8_t *)xsim_page_va(w, page) + (i % per_page(esize)) * esize;
-}
-
 static uint32_t pages_for(uint32_t n, uint32_t esize)
 {
 	return (uint32_t)(((uint64_t)n + per_page(esize) - 1) / per_page(esize));
@@ -72,8 +59,9 @@ int xsim_vec_resize(struct xsim_world *w, uint32_t *dir, uint32_t esize,
 		uint32_t end = n < have * per_page(esize) ? n :
 							    have * per_page(esize);
 
-		for (i = len; i < end; i++)
-			memset(xsim_vec_at(w, *dir, esize, i), 0, esize);
+		/* [len, end) lies in the last kept page: one memset. */
+		memset(xsim_vec_at(w, *dir, esize, len), 0,
+		       (size_t)(end - len) * esize);
 	}
 	for (i = need; i < have; i++) {
 		xsim_page_free(w, words[1 + i]);
@@ -124,9 +112,13 @@ void xsim_vec_free(struct xsim_world *w, uint32_t *dir)
 	if (*dir == XSIM_NO_PAGE)
 		return;
 	words = dir_words(w, *dir);
-	for (i = 0; i < XSIM_VEC_PAGES; i++)
-		if (words[1 + i] != XSIM_NO_PAGE)
-			xsim_page_free(w, words[1 + i]);
+	/*
+	 * xsim_vec_resize fills the directory from the front and empties it
+	 * from the back: the first empty word ends it.  Not a walk of all
+	 * XSIM_VEC_PAGES words, which was most of a gntdev close (issue 17).
+	 */
+	for (i = 0; i < XSIM_VEC_PAGES && words[1 + i] != XSIM_NO_PAGE; i++)
+		xsim_page_free(w, words[1 + i]);
 	xsim_page_free(w, *dir);
 	*dir = XSIM_NO_PAGE;
 }

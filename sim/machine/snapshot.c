@@ -74,7 +74,12 @@ static void claim(const struct xsim_world *w, uint32_t *owner, uint32_t page,
 		owner[page] = CLAIM(domid, fam);
 }
 
-/* The interior nodes of d's p2m (its leaves are RAM pages it owns). */
+/*
+ * The nodes of d's p2m, all XSIM_P2M_LEVELS of them (memory.c: the root
+ * is level 0, and the entries of a level XSIM_P2M_LEVELS - 1 node are the
+ * RAM pages d owns).  The last level used to go unclaimed, so its pages
+ * were "global" and copied back on every reset (issue 17).
+ */
 static void claim_p2m(const struct xsim_world *w, uint32_t *owner,
 		      uint32_t page, unsigned level, uint16_t domid)
 {
@@ -82,12 +87,14 @@ static void claim_p2m(const struct xsim_world *w, uint32_t *owner,
 	unsigned i;
 
 	if (page == XSIM_NO_PAGE || page >= w->sh->nr_pages ||
-	    level + 1 >= XSIM_P2M_LEVELS)
+	    level >= XSIM_P2M_LEVELS)
 		return;
 	claim(w, owner, page, domid, FAM_P2M);
+	if (level + 1 >= XSIM_P2M_LEVELS)
+		return;
 	node = xsim_page_va(w, page);
 	for (i = 0; i < XSIM_P2M_FANOUT; i++)
-		if (node[i] != XSIM_NO_PAGE && level + 2 < XSIM_P2M_LEVELS)
+		if (node[i] != XSIM_NO_PAGE)
 			claim_p2m(w, owner, node[i], level + 1, domid);
 }
 

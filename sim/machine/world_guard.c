@@ -126,7 +126,8 @@ static void kill_view(struct xsim_world *w)
 		keep = XSIM_PAGE_SIZE;
 	if (lock_held == w) {
 		lock_held = NULL;
-		if (keep)
+		/* A single-owner world's lock is only the note (world.c). */
+		if (keep && !w->single_owner)
 			pthread_mutex_unlock(&w->sh->lock);
 	}
 	if (w->size > keep)

@@ -184,6 +184,19 @@ void xsim_lock(struct xsim_world *w);
 void xsim_unlock(struct xsim_world *w);
 
 /*
+ * Single owner (the fuzzers and their replays, issue 17): the calling
+ * process declares itself the only user of w for as long as it maps it,
+ * from one thread, never forking with it nor passing its descriptor on
+ * (the descriptor becomes close-on-exec).  xsim_lock then takes no
+ * mutex and skips the header check, which guard against other processes
+ * (there are none); a forked child that uses w anyway finds it corrupted
+ * (-EIO), since it could not exclude its parent.  -EINVAL for a named
+ * world (others may join it at any time) or one this process did not
+ * create; the errno of fcntl otherwise.
+ */
+int xsim_world_set_single_owner(struct xsim_world *w);
+
+/*
  * A corrupted world (sim/WORLDS.md, "A corrupted world").  Every offset,
  * index and count the machine reads from the shared file is checked
  * before use; a bad one, or a fault on the world's memory (the file

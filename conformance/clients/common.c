@@ -37,8 +37,15 @@ const char *client_profile_name(void)
 {
 	const char *p = getenv("XENSIM_PROFILE");
 
-	if (!client_on_sim())
-		return "linux";
+	if (!client_on_sim()) {
+		/*
+		 * --- port: a real dom0 whose drivers are a port's
+		 * (xrc run --port, ports/) says which behaviour it claims;
+		 * without it, a real dom0 is Debian's Linux. ---
+		 */
+		p = getenv("XRC_CLIENT_PROFILE");
+		return p && *p ? p : "linux";
+	}
 	/* The preload's own default (sim/preload/DESIGN.md). */
 	return p && *p ? p : "proposed";
 }
@@ -103,6 +110,15 @@ void client_fixture_start(void)
 {
 	if (xrc_lf_init())
 		fail_msg("fixture: %s", xrc_lf_error());
+}
+
+int client_finish(int failed)
+{
+	if (xrc_lf_fini()) {
+		fprintf(stderr, "%s\n", xrc_lf_error());
+		return failed + 1;
+	}
+	return failed;
 }
 
 uint32_t client_domain(bool hvm, uint32_t pages)

@@ -42,6 +42,12 @@ struct xentoollog_logger *client_logger(void);
 
 /* libfixture wrappers that fail the test with the fixture's reason. */
 void client_fixture_start(void);
+/*
+ * main's exit status: cmocka's count of failed tests, plus one if the
+ * fixture's clean-up (xrc_lf_fini, run here rather than at exit) left a
+ * domain; cmocka does not count a failed group teardown.
+ */
+int client_finish(int failed);
 uint32_t client_domain(bool hvm, uint32_t pages);
 uint64_t client_frame(uint32_t domid, uint32_t page);
 uint32_t client_unbound(uint32_t domid, uint32_t remote);

@@ -148,6 +148,6 @@ int main(void)
 		cmocka_unit_test(restrict_to_pv),
 	};
 
-	return cmocka_run_group_tests_name("libxendevicemodel", tests, setup,
-					   NULL);
+	return client_finish(cmocka_run_group_tests_name(
+		"libxendevicemodel", tests, setup, NULL));
 }

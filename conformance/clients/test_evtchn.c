@@ -203,5 +203,6 @@ int main(void)
 		cmocka_unit_test(restrict_domids),
 	};
 
-	return cmocka_run_group_tests_name("libxenevtchn", tests, setup, NULL);
+	return client_finish(cmocka_run_group_tests_name(
+		"libxenevtchn", tests, setup, NULL));
 }

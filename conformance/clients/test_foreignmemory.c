@@ -221,6 +221,6 @@ int main(void)
 		cmocka_unit_test(restrict_handle),
 	};
 
-	return cmocka_run_group_tests_name("libxenforeignmemory", tests, setup,
-					   NULL);
+	return client_finish(cmocka_run_group_tests_name(
+		"libxenforeignmemory", tests, setup, NULL));
 }

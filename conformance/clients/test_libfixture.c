@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <xenctrl.h>
@@ -43,12 +43,26 @@ static int teardown(void **state)
 	return xc_interface_close(xch);
 }
 
+/*
+ * Does domid exist?  xc_domain_getinfo answers with the first domain at or
+ * above domid, or -1/ESRCH when there is none (libxenctrl 4.17
+ * tools/libs/ctrl/xc_domain.c, Xen 4.17 XEN_DOMCTL_getdomaininfo); any
+ * other failure is no answer and fails the test (it is not "no domain").
+ */
 static bool exists(uint32_t domid)
 {
 	xc_dominfo_t info;
+	int n;
 
-	return xc_domain_getinfo(xch, domid, 1, &info) == 1 &&
-	       info.domid == domid;
+	errno = 0;
+	n = xc_domain_getinfo(xch, domid, 1, &info);
+	if (n == 1)
+		return info.domid == domid;
+	if (n < 0 && errno == ESRCH)
+		return false;
+	fail_msg("xc_domain_getinfo(%u): %d, errno %s; expected 1 or -1, ESRCH",
+		 domid, n, client_errname(errno));
+	return true;
 }
 
 static void builds_what_it_says(void **state)
@@ -234,18 +248,23 @@ static uint32_t run_child(const char *mode, int *status)
 	return (uint32_t)strtoul(buf, NULL, 10);
 }
 
-/* Poll until domid is gone (the server cleans up asynchronously). */
-static bool disappears(uint32_t domid)
+/*
+ * The dying child's fixture server, orphaned to us: this process is a
+ * child subreaper (main), so the server is reparented here when the child
+ * dies, and its exit says that its clean-up is over.  Waiting for it,
+ * rather than polling, keeps the run deterministic: every call the
+ * server makes comes before the next one of ours, so `xrc faults` point
+ * numbers do not move with timing (docs/faults.md).
+ */
+static void reap_orphaned_server(void)
 {
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	int i;
+	int status;
+	pid_t pid;
 
-	for (i = 0; i < 500; i++) {
-		if (!exists(domid))
-			return true;
-		nanosleep(&tick, NULL);
-	}
-	return false;
+	do {
+		pid = waitpid(-1, &status, 0);
+	} while (pid < 0 && errno == EINTR);
+	assert_true(pid > 0);
 }
 
 static void cleanup_on_exit(void **state)
@@ -255,6 +274,7 @@ static void cleanup_on_exit(void **state)
 
 	(void)state;
 	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_true(d > 0);
 	/* exit() waited for the server: already gone. */
 	assert_false(exists(d));
@@ -267,24 +287,23 @@ static void cleanup_on_crash(void **state)
 
 	(void)state;
 	assert_true(WIFSIGNALED(status));
-	assert_true(disappears(d));
+	/* The server saw the connection close and cleaned up on its own. */
+	reap_orphaned_server();
+	assert_false(exists(d));
 }
 
 static void sweep_after_sigkill(void **state)
 {
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	int status, i, n = 0;
+	int status;
 	uint32_t d = run_child("kill", &status);
 
 	(void)state;
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGKILL);
-	/* Nobody was left to clean up. */
+	/* Killed with the child: nobody was left to clean up. */
+	reap_orphaned_server();
 	assert_true(exists(d));
-	/* The killed server may still be on its way out: until then, 0. */
-	for (i = 0; i < 500 && (n = xrc_lf_sweep()) == 0; i++)
-		nanosleep(&tick, NULL);
-	assert_int_equal(n, 1);
+	assert_int_equal(xrc_lf_sweep(), 1);
 	assert_false(exists(d));
 	assert_int_equal(xrc_lf_sweep(), 0);
 }
@@ -307,6 +326,11 @@ static int child(const char *mode)
 		abort();
 	if (!strcmp(mode, "kill"))
 		kill(0, SIGKILL);
+	/* "exit": the clean-up's result is the exit status. */
+	if (xrc_lf_fini()) {
+		fprintf(stderr, "child: %s\n", xrc_lf_error());
+		return 3;
+	}
 	return 0;
 }
 
@@ -325,5 +349,11 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--child"))
 		return child(argv[2]);
-	return cmocka_run_group_tests_name("libfixture", tests, setup, teardown);
+	/* Dying children's servers come back to us (reap_orphaned_server). */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		perror("test_libfixture: PR_SET_CHILD_SUBREAPER");
+		return 2;
+	}
+	return client_finish(cmocka_run_group_tests_name(
+		"libfixture", tests, setup, teardown));
 }

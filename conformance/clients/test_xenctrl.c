@@ -70,13 +70,27 @@ static xc_dominfo_t info_of(uint32_t domid)
 	return info;
 }
 
-/* Is domid gone?  (getinfo answers with the next domain up, or none.) */
+/*
+ * Is domid gone?  libxenctrl 4.17 xc_domain_getinfo (tools/libs/ctrl/
+ * xc_domain.c) answers with the first domain at or above domid (Xen 4.17
+ * XEN_DOMCTL_getdomaininfo, xen/common/domctl.c), or, when there is none,
+ * with the domctl's -1/ESRCH.  Any other failure (ENOMEM, EFAULT) is no
+ * answer at all: it fails the test rather than reading as "gone".
+ */
 static bool gone(uint32_t domid)
 {
 	xc_dominfo_t info;
-	int n = xc_domain_getinfo(xch, domid, 1, &info);
+	int n;
 
-	return n <= 0 || info.domid != domid;
+	errno = 0;
+	n = xc_domain_getinfo(xch, domid, 1, &info);
+	if (n == 1)
+		return info.domid != domid;
+	if (n < 0 && errno == ESRCH)
+		return true;
+	fail_msg("xc_domain_getinfo(%u): %d, errno %s; expected 1 or -1, ESRCH",
+		 domid, n, client_errname(errno));
+	return false;
 }
 
 static void version(void **state)
@@ -382,5 +396,6 @@ int main(void)
 		cmocka_unit_test(grant_table_setup),
 	};
 
-	return cmocka_run_group_tests_name("libxenctrl", tests, setup, teardown);
+	return client_finish(cmocka_run_group_tests_name(
+		"libxenctrl", tests, setup, teardown));
 }

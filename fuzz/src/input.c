@@ -72,3 +72,32 @@ uint32_t fz_count(struct fz_in *in, uint32_t max)
 		return fz_u32(in);
 	return b % (max + 1);
 }
+
+/* ---- fault injection: the optional trailer (owner: faults) ---- */
+
+/*
+ * An input may end with FZ_FAIL_MAGIC0 FZ_FAIL_MAGIC1 SITE N: then those
+ * four bytes are not part of the program, and the (N+1)th hit of failure
+ * point SITE % XSIM_FAIL_NR_SITES fails while it runs (docs/faults.md,
+ * "The fuzzers").  A trailer, not a leading byte, so that every input
+ * without one (every corpus entry before it) means what it meant; the
+ * magic keeps a program's own last bytes from reading as one by chance
+ * except once in 65536.
+ */
+bool fz_fail_trailer(struct fz_in *in, struct fz_fail_pick *pick)
+{
+	const uint8_t *t;
+
+	pick->armed = false;
+	if (in->n < 4)
+		return false;
+	t = in->p + in->n - 4;
+	if (t[0] != FZ_FAIL_MAGIC0 || t[1] != FZ_FAIL_MAGIC1)
+		return false;
+	pick->site = (enum xsim_fail_site)(t[2] % XSIM_FAIL_NR_SITES);
+	pick->nth = 1u + t[3];
+	pick->armed = true;
+	in->n -= 4;
+	return true;
+}
+/* ---- end of the fault-injection trailer ---- */

@@ -73,12 +73,98 @@ _dm_tap() {
 	fi
 }
 
+# ---- fault-injection hook (owner: xrc faults, docs/faults.md) ----------
+# XENSIM_FAIL given to `xrc dm` is armed in QEMU only: a wrapper execs
+# QEMU with it, and the toolstack, xenstored, the injector and the report
+# run without it, so the failure points are QEMU's (its start-up through
+# "running", and serving).  Under `xrc faults` (which exports
+# XRC_FAULTS_WORLD and XRC_FAULTS_PRELOAD to the program it sweeps) the run
+# also joins that world instead of starting its own and leaves it running
+# (the sweep reads its hits and effect log afterwards), runs everything
+# under the sweep's (ASan) preload, and prints only what the sweep can
+# compare between runs: QEMU's own log (pids and the run directory
+# masked), the toolstack's progress lines without numbers, the report's
+# summary and the verdict.  Its exit tells the sweep what QEMU did: 128+N
+# when QEMU was killed by signal N (a crash), 124 when it never reached
+# "running" in time or the run timed out (a hang), else as usual.
+
+# _dm_faults_init: after the command line; sets _dm_fmode, _dm_preload,
+# and takes the joined world's profile.
+_dm_faults_init() {
+	_dm_fail=${XENSIM_FAIL:-}
+	_dm_preload=$XRC_PRELOAD
+	_dm_fmode=0
+	_dm_fworld=
+	[ -n "${XRC_FAULTS_WORLD:-}" ] || return 0
+	_dm_fmode=1
+	_dm_fworld=$XRC_FAULTS_WORLD
+	# This shell needs no preload (each sim process below is given its
+	# own), and a make that xrc_ensure_built runs must not get one.
+	unset LD_PRELOAD
+	# Nothing is rebuilt between the points of a sweep (a tree under
+	# edit would change the programs, or fail to build, half-way): what
+	# is built is used as it is (_XRC_FRESH: scripts/xrc-lib/_common.sh).
+	for _dm_t in "$XRC_BINDIR/xrc-dm-toolstack" "$XRC_BINDIR/xensim-world" \
+		"$XRC_BINDIR/xensim-dm-report" "$XRC_BINDIR/xensim-ioreq" \
+		"$XRC_PRELOAD" "$XRC_BUILD/dm/xenstored"; do
+		[ ! -e "$_dm_t" ] || _XRC_FRESH="${_XRC_FRESH:-} $_dm_t"
+	done
+	if [ -n "${_dm_pgiven:-}" ] && [ -n "${XENSIM_PROFILE:-}" ] &&
+		[ "$_dm_profile" != "$XENSIM_PROFILE" ]; then
+		xrc_usage_error dm "--profile $_dm_profile, but the world of xrc faults is $XENSIM_PROFILE (give xrc faults --profile $_dm_profile)"
+	fi
+	_dm_profile=${XENSIM_PROFILE:-$_dm_profile}
+	_dm_preload=${XRC_FAULTS_PRELOAD:-$XRC_PRELOAD}
+}
+
+# _dm_faults_qemu: the QEMU to exec; a wrapper arming XENSIM_FAIL when set.
+_dm_faults_qemu() {
+	_dm_qemu_run=$_dm_qemu
+	[ -n "$_dm_fail" ] || return 0
+	_dm_q=$(printf '%s' "$_dm_qemu" | sed "s/'/'\\\\''/g")
+	_dm_f=$(printf '%s' "$_dm_fail" | sed "s/'/'\\\\''/g")
+	if ! printf "#!/bin/sh\nXENSIM_FAIL='%s' exec '%s' \"\$@\"\n" "$_dm_f" \
+		"$_dm_q" >"$_dm_dir/qemu-faults" ||
+		! chmod +x "$_dm_dir/qemu-faults"; then
+		xrc_die "dm: cannot write $_dm_dir/qemu-faults"
+	fi
+	_dm_qemu_run=$_dm_dir/qemu-faults
+}
+
+# _dm_faults_output: what a sweep compares (stdout) and its diagnostics.
+_dm_faults_output() {
+	grep -E '^(device model running|vkbd device|summary: |# [0-9]+ served)' \
+		"$_dm_dir/run.txt" || true
+	for _dm_log in "$_dm_dir"/qemu-dm-*.log; do
+		[ -f "$_dm_log" ] || continue
+		sed -e "s|$_dm_dir|RUNDIR|g" -e 's/from pid [0-9]*/from pid N/' \
+			"$_dm_log" | sed 's/^/qemu: /'
+	done
+	grep -v '^xrc-dm: exec ' "$_dm_dir/stderr.txt" >&2 || true
+}
+
+# _dm_faults_rc RC: the exit under a sweep (see above).
+_dm_faults_rc() {
+	_dm_sig=$(sed -n 's/^xrc-dm: QEMU killed by signal \([0-9][0-9]*\)$/\1/p' \
+		"$_dm_dir/stderr.txt" | head -n 1)
+	if [ -n "$_dm_sig" ]; then
+		echo $((128 + _dm_sig))
+	elif [ "$1" = 124 ] || [ "$1" = 137 ] ||
+		grep -q '^xrc-dm: QEMU did not reach "running"' "$_dm_dir/stderr.txt"; then
+		echo 124
+	else
+		echo "$1"
+	fi
+}
+# ---- end of the fault-injection hook ----------------------------------
+
 xrc_dm() {
 	_dm_qemu=/usr/libexec/xen-qemu-system-i386
 	_dm_restrict=
 	_dm_ioreqs=0
 	_dm_others=0
 	_dm_profile=proposed
+	_dm_pgiven=
 	_dm_mem=16
 	_dm_vcpus=1
 	_dm_timeout=120
@@ -93,7 +179,7 @@ xrc_dm() {
 		--restrict) _dm_restrict=--restrict ;;
 		--ioreqs) xrc_need_value dm "$@"; _dm_ioreqs=$2; shift ;;
 		--others) xrc_need_value dm "$@"; _dm_others=$2; shift ;;
-		--profile) xrc_need_value dm "$@"; _dm_profile=$2; shift ;;
+		--profile) xrc_need_value dm "$@"; _dm_profile=$2; _dm_pgiven=1; shift ;;
 		--mem) xrc_need_value dm "$@"; _dm_mem=$2; shift ;;
 		--vcpus) xrc_need_value dm "$@"; _dm_vcpus=$2; shift ;;
 		--timeout) xrc_need_value dm "$@"; _dm_timeout=$2; shift ;;
@@ -124,6 +210,7 @@ xrc_dm() {
 	xrc_is_count "$_dm_timeout" ||
 		xrc_usage_error dm "--timeout wants whole seconds, not '$_dm_timeout'"
 	[ -x "$_dm_qemu" ] || xrc_die "dm: no QEMU at $_dm_qemu (Debian: qemu-system-xen)"
+	_dm_faults_init # the fault-injection hook (above)
 
 	_dm_ts="$XRC_BINDIR/xrc-dm-toolstack"
 	_dm_rep="$XRC_BINDIR/xensim-dm-report"
@@ -155,14 +242,15 @@ xrc_dm() {
 		xrc_die "dm: cannot make a run directory"
 	# One machine, many processes: a named world that each of them joins
 	# by name (XENSIM_WORLD_NAME), stopped on every way out of here.
-	_dm_world="xrc-dm-$$"
+	_dm_world=${_dm_fworld:-xrc-dm-$$} # xrc faults: its world (hook above)
 	_dm_rm="'$_dm_dir'"
 	[ "$_dm_keep" = 1 ] && _dm_rm=
 	# shellcheck disable=SC2064 # expand now: name and path are fixed
-	trap "'$_dm_world_tool' stop '$_dm_world' >/dev/null 2>&1 || :
+	trap "[ $_dm_fmode = 1 ] || '$_dm_world_tool' stop '$_dm_world' >/dev/null 2>&1 || :
 		[ -z \"$_dm_rm\" ] || rm -rf $_dm_rm" EXIT
 	trap 'exit 2' INT TERM HUP
-	if ! XENSIM_PROFILE="$_dm_profile" "$_dm_world_tool" start \
+	if [ "$_dm_fmode" = 0 ] && ! env -u XENSIM_FAIL XENSIM_PROFILE="$_dm_profile" \
+		"$_dm_world_tool" start \
 		--name "$_dm_world" --profile "$_dm_profile" \
 		>"$_dm_dir/world.txt" 2>&1; then
 		cat "$_dm_dir/world.txt" >&2
@@ -201,24 +289,30 @@ xrc_dm() {
 	[ -n "$_dm_restrict" ] && _dm_rflag=1
 	echo "xrc dm: QEMU $_dm_qemu, profile $_dm_profile, ${_dm_restrict:-no restrict}," \
 		"$_dm_ioreqs ioreqs, $_dm_others other guests"
+	_dm_faults_qemu # the fault-injection hook (above)
 	_dm_rc=0
 	# timeout signals its whole process group; QEMU and xenstored also die
 	# with the toolstack (PR_SET_PDEATHSIG), the fixture destroys the guests.
 	timeout -k 5 "$_dm_timeout" env -u XENSIM_WORLD_FD \
-		XENSIM_WORLD_NAME="$_dm_world" \
-		LD_PRELOAD="$XRC_PRELOAD" "$_dm_ts" --qemu "$_dm_qemu" \
+		-u XENSIM_FAIL XENSIM_WORLD_NAME="$_dm_world" \
+		LD_PRELOAD="$_dm_preload" "$_dm_ts" --qemu "$_dm_qemu_run" \
 		--rundir "$_dm_dir" --xenstored "$_dm_xenstored" $_dm_restrict \
 		--mem "$_dm_mem" --vcpus "$_dm_vcpus" --others "$_dm_others" \
 		--wait "$_dm_timeout" $_dm_pv -- \
 		sh -c "$_dm_then" dm-then "$_dm_inj" "$_dm_rep" "$_dm_ioreqs" \
 		"$_dm_rflag" "$_dm_dir" "$_dm_time" >"$_dm_dir/run.txt" \
 		2>"$_dm_dir/stderr.txt" || _dm_rc=$?
+	_dm_rc_raw=$_dm_rc # the fault-injection hook (above)
 	# Under --tap the injector's and the report's lines are comments: the
 	# TAP of this run is the three verdicts below.
 	_dm_pfx=
 	[ "$_dm_tapmode" = 1 ] && _dm_pfx='# '
+	if [ "$_dm_fmode" = 1 ]; then # the fault-injection hook (above)
+		_dm_faults_output
+	else
 	grep -v '^xrc-dm: exec ' "$_dm_dir/run.txt" | sed "s/^/$_dm_pfx/" || true
-	grep -v '^xrc-dm: exec ' "$_dm_dir/stderr.txt" >&2 || true
+		grep -v '^xrc-dm: exec ' "$_dm_dir/stderr.txt" >&2 || true
+	fi
 	_dm_rt=$(sed -n 's/^# round trip: \([0-9.]*\) us mean over \([0-9]*\) served$/\1 us (mean over \2)/p' \
 		"$_dm_dir/ioreq.txt" 2>/dev/null || :)
 	[ -z "$_dm_time" ] || [ -z "$_dm_rt" ] ||
@@ -276,5 +370,6 @@ xrc_dm() {
 	*) echo "xrc dm: BROKE (the run did not complete)" ;;
 	esac
 	[ "$_dm_keep" = 1 ] && echo "xrc dm: logs kept in $_dm_dir"
+	[ "$_dm_fmode" = 0 ] || return "$(_dm_faults_rc "$_dm_rc_raw")" # hook
 	return "$_dm_rc"
 }

@@ -35,10 +35,14 @@ xrc_faults_help() {
 	  --name LABEL   the program's name in findings and the known list
 	                 (default: COMMAND's basename)
 	  --known FILE   known findings, "LABEL SITE KIND REASON" a line
-	                 (default conformance/clients/faults.known)
+	                 (SITE: SITE, SITE:N[,N|N-M...] or *; default
+	                 conformance/clients/faults.known)
 
 	Prints a table of sites with their counts, one line per finding with
 	the XENSIM_FAIL value that reproduces it, and a totals line.
+	A run that fails without reaching its point (three tries) is a broken
+	run.  xrc dm can be swept: xrc faults --profile proposed --name xrc-dm
+	-- sh scripts/xrc dm --restrict (docs/faults.md).
 	exit: 0 no crash, hang or escape outside the known list; 1 some;
 	2 a bad command line or a broken run (the fault-free run failed).
 	EOF
@@ -59,13 +63,19 @@ _faults_sites_line() {
 _faults_run() {
 	_f_spec=$1
 	shift
-	_f_world="xrc-faults-$$"
+	# A world per run: a process of the last run still exiting (a forked
+	# server cleaning up) must not hold the next run's name.
+	_f_runs=$((_f_runs + 1))
+	_f_world="xrc-faults-$$-$_f_runs"
 	rm -f "$_f_dir/out" "$_f_dir/err" "$_f_dir/rep" "$_f_dir/check"
 	"$XRC_BINDIR/xensim-world" start --name "$_f_world" \
 		--profile "$_f_profile" >"$_f_dir/start" 2>&1 ||
 		xrc_die "faults: could not start a world: $(head -n 1 "$_f_dir/start")"
 	_f_rc=0
+	# XRC_FAULTS_*: for a program that starts its own machine (xrc dm,
+	# scripts/xrc-lib/dm.sh) to join this world and use this preload.
 	env XENSIM_WORLD_NAME="$_f_world" XENSIM_PROFILE="$_f_profile" \
+		XRC_FAULTS_WORLD="$_f_world" XRC_FAULTS_PRELOAD="$_f_preload" \
 		XENSIM_FAIL="$_f_spec" XENSIM_FAIL_REPORT="$_f_dir/rep" \
 		ASAN_OPTIONS="$_f_asan" UBSAN_OPTIONS="$_f_ubsan" \
 		LD_PRELOAD="$_f_preload" \
@@ -75,9 +85,19 @@ _faults_run() {
 	XENSIM_WORLD_NAME="$_f_world" LD_PRELOAD='' \
 		"$XRC_BINDIR/xensim-fail-check" >"$_f_dir/check" \
 		2>>"$_f_dir/err" || _f_crc=$?
-	"$XRC_BINDIR/xensim-world" stop "$_f_world" >/dev/null 2>&1 || :
+	"$XRC_BINDIR/xensim-world" stop "$_f_world" >/dev/null 2>&1 ||
+		_f_left="$_f_left $_f_world"
 	[ "$_f_crc" -le 1 ] ||
 		xrc_die "faults: could not read the world after XENSIM_FAIL=$_f_spec: $(tail -n 1 "$_f_dir/err")"
+}
+
+# _faults_cleanup: on every way out, the last run's world (a sweep ended
+# half-way), the worlds a stop could not remove yet, and the files.
+_faults_cleanup() {
+	for _f_w in ${_f_world:-} $_f_left; do
+		"$XRC_BINDIR/xensim-world" stop "$_f_w" >/dev/null 2>&1 || :
+	done
+	rm -rf "$_f_dir"
 }
 
 # _faults_crashed: did the last run die of a signal or a sanitizer?
@@ -87,12 +107,29 @@ _faults_crashed() {
 		"$_f_dir/err" "$_f_dir/out" 2>/dev/null
 }
 
-# _faults_known LABEL SITE KIND: the reason, if the known list has it.
+# _faults_known LABEL SITE KIND N: the reason, if the known list has it.
+# The list's SITE field is SITE (every point of it), SITE:N[,N|N-M...]
+# (those points only) or * (any site).
 _faults_known() {
 	[ -f "$_f_known" ] || return 1
-	awk -v l="$1" -v s="$2" -v k="$3" '
+	awk -v l="$1" -v s="$2" -v k="$3" -v n="$4" '
+		function point_ok(f,   c, i, r, m) {
+			if (f == "*" || f == s)
+				return 1
+			if (index(f, s ":") != 1)
+				return 0
+			c = split(substr(f, length(s) + 2), r, ",")
+			for (i = 1; i <= c; i++) {
+				if (split(r[i], m, "-") == 2) {
+					if (n + 0 >= m[1] + 0 && n + 0 <= m[2] + 0)
+						return 1
+				} else if (r[i] + 0 == n + 0)
+					return 1
+			}
+			return 0
+		}
 		/^[ \t]*(#|$)/ { next }
-		($1 == l || $1 == "*") && ($2 == s || $2 == "*") && $3 == k {
+		($1 == l || $1 == "*") && point_ok($2) && $3 == k {
 			$1 = $2 = $3 = ""; sub(/^ +/, ""); print; found = 1; exit
 		}
 		END { exit !found }' "$_f_known"
@@ -100,7 +137,7 @@ _faults_known() {
 
 # _faults_finding KIND SITE N: one finding line; counts the unknown ones.
 _faults_finding() {
-	if _f_why=$(_faults_known "$_f_label" "$2" "$1"); then
+	if _f_why=$(_faults_known "$_f_label" "$2" "$1" "$3"); then
 		printf 'FINDING %-6s %s XENSIM_FAIL=%s:%s  known: %s\n' \
 			"$1" "$_f_label" "$2" "$3" "$_f_why" >>"$_f_dir/findings"
 		_f_nknown=$((_f_nknown + 1))
@@ -169,8 +206,9 @@ xrc_faults() {
 	_f_ubsan=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 	_f_dir=$(mktemp -d "${TMPDIR:-/tmp}/xrc-faults.XXXXXX")
-	# shellcheck disable=SC2064,SC2154 # expand now: the names are fixed
-	trap "_f_x=\$?; '$XRC_BINDIR/xensim-world' stop 'xrc-faults-$$' >/dev/null 2>&1 || :; rm -rf '$_f_dir'; exit \$_f_x" EXIT
+	_f_runs=0
+	_f_left=
+	trap _faults_cleanup EXIT
 	trap 'exit 2' INT TERM HUP
 	: >"$_f_dir/findings"
 	_f_nours=0
@@ -199,9 +237,26 @@ xrc_faults() {
 		_f_n=1
 		while [ "$_f_max" -eq 0 ] || [ "$_f_n" -le "$_f_max" ]; do
 			_faults_run "$_f_s:$_f_n" "$@"
-			# Not reached: the sweep of this site is complete.
-			grep -q "^fired $_f_s $_f_n " "$_f_dir/rep" 2>/dev/null ||
-				break
+			# Not reached: the sweep of this site is complete, if the
+			# run went as the fault-free one did.  One that failed
+			# without a fault is a broken run (a program that is not
+			# deterministic, or something rebuilt under the sweep), not
+			# the end of the site.
+			# It is run up to twice more first: a harness's start-up
+			# race under load (xrc dm's xenstored not listening yet)
+			# is not the program's.
+			_f_again=0
+			while [ "$_f_again" -lt 2 ] &&
+				! grep -q "^fired $_f_s $_f_n " "$_f_dir/rep" 2>/dev/null &&
+				{ [ "$_f_rc" -ne 0 ] || _faults_crashed; }; do
+				_f_again=$((_f_again + 1))
+				_faults_run "$_f_s:$_f_n" "$@"
+			done
+			if ! grep -q "^fired $_f_s $_f_n " "$_f_dir/rep" 2>/dev/null; then
+				[ "$_f_rc" -eq 0 ] && ! _faults_crashed && break
+				tail -n 5 "$_f_dir/err" >&2
+				xrc_die "faults: $_f_label failed (exit $_f_rc) with XENSIM_FAIL=$_f_s:$_f_n, which never fired: a broken run"
+			fi
 			_f_try=$((_f_try + 1))
 			_f_ret=$(awk -v s="$_f_s" -v n="$_f_n" \
 				'$1 == "returned" && $2 == s && $3 == n { print $4; exit }' \

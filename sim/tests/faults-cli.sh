@@ -29,7 +29,7 @@ check() {
 	fi
 }
 
-echo "1..10"
+echo "1..15"
 check "no command: exit 2" 2 "no command" \
 	env BUILD="$BUILD" sh scripts/xrc faults --max 1
 check "unknown site: exit 2" 2 "no failure point 'nosuch'" \
@@ -68,4 +68,45 @@ check "a hang is ended and found: exit 1" 1 "FINDING hang +hanger" \
 check "a bad XENSIM_FAIL is named on stderr, arms nothing" 0 \
 	"xensim: XENSIM_FAIL='port:x': want SITE:N" \
 	env XENSIM_FAIL=port:x LD_PRELOAD="$PRELOAD" "$P"
+# ---- points in the known list, broken runs, xrc dm (owner: faults) ----
+printf 'crasher port:1 crash the first point only\n' >"$d/known1"
+check "a known list naming port:1 leaves port:2 a finding: exit 1" 1 \
+	"FINDING crash +crasher XENSIM_FAIL=port:2 +\(exit" \
+	env BUILD="$BUILD" sh scripts/xrc faults --only port --max 2 \
+	--known "$d/known1" -- "$d/crasher"
+printf 'crasher port:3,1-2 crash a list and a range\n' >"$d/known2"
+check "a known list naming port:3,1-2 covers both: exit 0" 0 \
+	"XENSIM_FAIL=port:2  known: a list and a range" \
+	env BUILD="$BUILD" sh scripts/xrc faults --only port --max 2 \
+	--known "$d/known2" -- "$d/crasher"
+cat >"$d/flaky" <<EOT
+#!/bin/sh
+case \${XENSIM_FAIL:-} in *:2) exit 3 ;; esac
+"$PWD/$P" >/dev/null 2>&1
+exit 0
+EOT
+chmod +x "$d/flaky"
+check "a run failing without its point firing is a broken run: exit 2" 2 \
+	"XENSIM_FAIL=port:2, which never fired: a broken run" \
+	env BUILD="$BUILD" sh scripts/xrc faults --only port --max 3 -- "$d/flaky"
+if [ -x /usr/libexec/xen-qemu-system-i386 ]; then
+	check "xrc dm in a sweep's world of another profile: exit 2" 2 \
+		"the world of xrc faults is proposed" env BUILD="$BUILD" \
+		XRC_FAULTS_WORLD=nosuch XENSIM_PROFILE=proposed \
+		sh scripts/xrc dm --profile linux
+	if [ -x "$BUILD/dm/xenstored" ]; then
+		check "XENSIM_FAIL given to xrc dm fails QEMU's open, not the toolstack's" \
+			2 "^--- qemu-dm-xrc-dm-guest.log" env BUILD="$BUILD" \
+			XENSIM_FAIL=open:1 sh scripts/xrc dm --restrict --timeout 60
+	else
+		n=$((n + 1))
+		echo "ok $n # SKIP no $BUILD/dm/xenstored"
+	fi
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no Debian QEMU"
+	n=$((n + 1))
+	echo "ok $n # SKIP no Debian QEMU"
+fi
+# ---- end (owner: faults) ----
 exit "$fail"

@@ -81,31 +81,54 @@ static int request(const struct xrc_lf_req *q, struct xrc_lf_rsp *r)
 	return rc;
 }
 
-/* Close the connection and wait for the server's cleanup; lock held. */
-static void stop_locked(void)
+/*
+ * Close the connection and wait for the server's cleanup; lock held.
+ * 0, or -EIO when the server left domains behind (it names them on
+ * stderr) or did not end normally.
+ */
+static int stop_locked(void)
 {
-	int status;
+	int status = 0;
+	pid_t w;
 
 	if (lf.sock < 0 || lf.owner != getpid())
-		return;
+		return 0;
 	close(lf.sock);
 	lf.sock = -1;
-	while (waitpid(lf.server, &status, 0) < 0 && errno == EINTR)
+	while ((w = waitpid(lf.server, &status, 0)) < 0 && errno == EINTR)
 		;
+	if (w < 0)
+		return xrc_lf_set_error(errno, "fixture: wait for the server: "
+					"%s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == XRC_LF_SERVER_LEFT)
+		return xrc_lf_set_error(EIO, "fixture: clean-up left domains "
+					"(the server named them on stderr)");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return xrc_lf_set_error(EIO, "fixture: the server ended with "
+					"status %#x", (unsigned)status);
+	return 0;
 }
 
-void xrc_lf_fini(void)
+int xrc_lf_fini(void)
 {
+	int rc;
+
 	xrc_lf_share_fini();
 	pthread_mutex_lock(&lf.lock);
-	stop_locked();
+	rc = stop_locked();
 	pthread_mutex_unlock(&lf.lock);
+	return rc;
 }
 
+/*
+ * The fallback for a program that did not call xrc_lf_fini(): the cleanup
+ * still happens, but an atexit handler cannot change the exit status, so
+ * a failure is only said.
+ */
 static void at_exit(void)
 {
-	if (lf.owner == getpid())
-		xrc_lf_fini();
+	if (lf.owner == getpid() && xrc_lf_fini())
+		fprintf(stderr, "%s\n", xrc_lf_error());
 }
 
 /*
@@ -170,10 +193,11 @@ static int start_locked(void)
 	if (n != (ssize_t)sizeof(r) || r.rc) {
 		int err = n == (ssize_t)sizeof(r) ? -r.rc : EPIPE;
 
+		/* The start-up's reason, not the status of its exit. */
+		(void)stop_locked();
 		r.msg[sizeof(r.msg) - 1] = '\0';
 		xrc_lf_set_error(err, "fixture: server start: %s",
 				 n == (ssize_t)sizeof(r) ? r.msg : "no answer");
-		stop_locked();
 		return -err;
 	}
 	if (!lf.atexit_set && !atexit(at_exit))

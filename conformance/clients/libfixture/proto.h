@@ -35,6 +35,9 @@ struct xrc_lf_rsp {
 #define XRC_LF_MAGIC		"xrclibfx"
 #define XRC_LF_MAGIC_LEN	8
 
+/* The server's exit status when its clean-up left domains (server.c). */
+#define XRC_LF_SERVER_LEFT	3
+
 /* Run the server on sock until it closes; never returns (server.c). */
 __attribute__((noreturn)) void xrc_lf_serve(int sock);
 

@@ -318,8 +318,14 @@ static int sweep(struct xrc_lf_rsp *r)
 				   XRC_LF_MAGIC_LEN) ||
 			    marker_alive(info[i].handle))
 				continue;
-			if (!xc_domain_destroy(srv.xch, info[i].domain))
-				n++;
+			/* One left behind fails the sweep (no smaller count). */
+			if (xc_domain_destroy(srv.xch, info[i].domain)) {
+				if (errno == ESRCH)
+					continue;
+				return fail(r, errno, "xc_domain_destroy(%u)",
+					    info[i].domain);
+			}
+			n++;
 		}
 		if (got < 256)
 			break;
@@ -364,16 +370,30 @@ static void handle(const struct xrc_lf_req *q, struct xrc_lf_rsp *r)
 	}
 }
 
-static void destroy_all(void)
+/*
+ * Destroy every domain the test left.  The test has disconnected, so no
+ * answer can carry a failure: it is said on stderr and in the server's
+ * exit status, which the test's xrc_lf_fini() returns (client.c).  A
+ * domain already gone (ESRCH: the test destroyed it itself) is no failure.
+ * Returns how many domains are left.
+ */
+static unsigned destroy_all(void)
 {
-	unsigned i;
+	unsigned i, left = 0;
 
 	for (i = 0; i < MAX_DOMAINS; i++) {
 		if (!srv.dom[i].used)
 			continue;
-		xc_domain_destroy(srv.xch, srv.dom[i].domid);
+		if (xc_domain_destroy(srv.xch, srv.dom[i].domid) &&
+		    errno != ESRCH) {
+			fprintf(stderr, "xrc-fixture: clean-up: "
+				"xc_domain_destroy(%u): %s, domain left\n",
+				srv.dom[i].domid, strerror(errno));
+			left++;
+		}
 		forget(&srv.dom[i]);
 	}
+	return left;
 }
 
 /*
@@ -392,6 +412,7 @@ void xrc_lf_serve(int sock)
 {
 	struct xrc_lf_rsp r = { 0 };
 	struct xrc_lf_req q;
+	unsigned left;
 	ssize_t n;
 
 	/* Outlive the group's Ctrl-C or timeout long enough to clean up. */
@@ -413,9 +434,9 @@ void xrc_lf_serve(int sock)
 		if (send(sock, &r, sizeof(r), 0) != (ssize_t)sizeof(r))
 			break;
 	}
-	destroy_all();
+	left = destroy_all();
 	xenforeignmemory_close(srv.fmem);
 	xc_interface_close(srv.xch);
 	/* exit(), not _exit(): the preload releases handles at exit. */
-	exit(0);
+	exit(left ? XRC_LF_SERVER_LEFT : 0);
 }

@@ -14,21 +14,51 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dm.h"
 
-/* How long xenstored may take to create its socket (ms). */
+/* How long xenstored may take to listen on its socket (ms). */
 #define XENSTORED_START_MS	10000
+
+/*
+ * Is xenstored listening?  Its socket file appears at bind(), before
+ * listen() (Xen 4.17 tools/xenstore/xenstored_core.c init_sockets: bind,
+ * chmod, listen), and a connect() in between is refused: a file that
+ * exists says nothing.  A connect() that succeeds does; xenstored accepts
+ * it and sees it close.  1: listening, 0: not yet, -1: an error to report.
+ */
+static int listening(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, rc, err;
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+	err = errno;
+	close(fd);
+	if (!rc)
+		return 1;
+	errno = err;
+	/* No file yet, or bound but not listening yet. */
+	return err == ENOENT || err == ECONNREFUSED ? 0 : -1;
+}
 
 pid_t dm_xenstored_start(const char *binary, const char *rundir)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	char sock[4096], log[4096];
-	struct stat st;
 	int fd, waited, status;
 	pid_t pid;
 
@@ -58,8 +88,16 @@ pid_t dm_xenstored_start(const char *binary, const char *rundir)
 	if (pid < 0)
 		return -1;
 	for (waited = 0; waited < XENSTORED_START_MS; waited += 10) {
-		if (!stat(sock, &st) && S_ISSOCK(st.st_mode))
+		int up = listening(sock);
+
+		if (up > 0)
 			return pid;
+		if (up < 0) {
+			fprintf(stderr, "xrc-dm: xenstored: connect %s: %s\n",
+				sock, strerror(errno));
+			dm_xenstored_stop(pid);
+			return -1;
+		}
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			fprintf(stderr, "xrc-dm: xenstored exited before listening "
 				"(see %s)\n", log);

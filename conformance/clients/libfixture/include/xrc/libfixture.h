@@ -52,8 +52,14 @@ struct xrc_lf_spec {
 /* Start the fixture server (idempotent).  0 or -errno. */
 int xrc_lf_init(void);
 
-/* Destroy everything the fixture made and stop the server (atexit does it). */
-void xrc_lf_fini(void);
+/*
+ * Destroy everything the fixture made and stop the server (atexit does it
+ * too, if the program does not).  0, or -EIO when the clean-up left a
+ * domain behind (the server says which on stderr) or the server did not
+ * end normally: call it before returning from main to make the exit
+ * status say so, which an atexit handler cannot.
+ */
+int xrc_lf_fini(void);
 
 /*
  * A new, paused domain: created, max_vcpus and max_mem set, memory
@@ -99,7 +105,10 @@ void *xrc_lf_share(uint32_t grantee, bool writable, uint32_t *ref);
 /* Unshare a page from xrc_lf_share.  0 or -errno. */
 int xrc_lf_unshare(void *page);
 
-/* Destroy domains left by fixture servers that are gone; how many, or -errno. */
+/*
+ * Destroy domains left by fixture servers that are gone; how many, or
+ * -errno (also when one of them cannot be destroyed: it is left).
+ */
 int xrc_lf_sweep(void);
 
 /* The last failure, as "step: reason" (empty if none). */

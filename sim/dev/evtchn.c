@@ -6,6 +6,10 @@
  * A handle owns two metadata pages: the ring of fired ports read() hands
  * out (Linux: u->ring, grown with the number of bound ports) and one
  * flag byte per port (Linux: the per-user rbtree of struct user_evtchn).
+ * Both are taken at the first bind, as Linux allocates u->ring in
+ * evtchn_resize_ring() and each user_evtchn in evtchn_bind_to_user(),
+ * not in evtchn_open(): a handle that never binds a port (most of what
+ * the fuzzers open) zeroes no page.
  * Ports bound through a handle are ports of the opener's domain whose
  * consumer is the handle's slot; the machine calls
  * xsim_evtchn_dev_port_fired when one fires, having masked it (the irq
@@ -18,6 +22,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+
 
 #include <xensim/uapi.h>
 
@@ -53,7 +58,8 @@ static uint8_t *flags_of(struct xsim_world *w,
 static bool bound_here(struct xsim_world *w,
 		       const struct xsim_evtchn_state *st, uint32_t port)
 {
-	return port < NR_PORTS && (flags_of(w, st)[port] & PORT_BOUND);
+	return port < NR_PORTS && st->ports_page != XSIM_NO_PAGE &&
+	       (flags_of(w, st)[port] & PORT_BOUND);
 }
 
 /*
@@ -61,21 +67,29 @@ static bool bound_here(struct xsim_world *w,
  * every queued entry findable under the new mask when the old contents
  * are repeated in the upper half.  Linux grows without limit; here the
  * ring is one page, so past XSIM_EVTCHN_RING_SIZE bound ports it stays
- * full size and can overflow where Linux would not.
+ * full size and can overflow where Linux would not.  The first bind
+ * takes the page (Linux: kvmalloc_array, -ENOMEM when it fails).
  */
-static void ring_grow(struct xsim_world *w, struct xsim_evtchn_state *st)
+static int ring_grow(struct xsim_world *w, struct xsim_evtchn_state *st)
 {
-	uint32_t *ring = ring_of(w, st);
+	uint32_t *ring;
 
 	if (st->nr_bound <= st->ring_size ||
 	    st->ring_size >= XSIM_EVTCHN_RING_SIZE)
-		return;
+		return 0;
 	if (!st->ring_size) {
+		if (st->ring_page == XSIM_NO_PAGE)
+			st->ring_page = xsim_page_alloc(w, XSIM_DOMID_XEN,
+							XSIM_PAGE_META);
+		if (st->ring_page == XSIM_NO_PAGE)
+			return -ENOMEM;
 		st->ring_size = RING_MIN;
-		return;
+		return 0;
 	}
+	ring = ring_of(w, st);
 	memcpy(ring + st->ring_size, ring, st->ring_size * sizeof(*ring));
 	st->ring_size *= 2;
+	return 0;
 }
 
 /* evtchn_bind_to_user(): route the port here, starting enabled. */
@@ -84,16 +98,25 @@ static long bind_to_user(struct xsim_world *w, struct xsim_file f,
 {
 	struct xsim_caller c = xsim_handle_caller(w, f, h);
 	struct xsim_evtchn_state *st = &h->u.evtchn;
-	uint8_t *flags = flags_of(w, st);
+	uint8_t *flags;
 	int rc;
 
 	if (port >= NR_PORTS)
 		return -EINVAL;
+	/* The kzalloc of the user_evtchn: -ENOMEM, the port left open. */
+	if (st->ports_page == XSIM_NO_PAGE) {
+		st->ports_page = xsim_page_alloc(w, XSIM_DOMID_XEN,
+						 XSIM_PAGE_META);
+		if (st->ports_page == XSIM_NO_PAGE)
+			return -ENOMEM;
+	}
+	flags = flags_of(w, st);
 	flags[port] = PORT_BOUND | PORT_ENABLED | (is_static ? PORT_STATIC : 0);
 	st->nr_bound++;
-	ring_grow(w, st);
+	rc = ring_grow(w, st);
 	/* May deliver at once: bind_interdomain leaves the port pending. */
-	rc = xsim_evtchn_set_consumer(&c, port, f.slot);
+	if (!rc)
+		rc = xsim_evtchn_set_consumer(&c, port, f.slot);
 	if (rc) {
 		flags[port] = 0;
 		st->nr_bound--;
@@ -129,15 +152,11 @@ static int evtchn_open(struct xsim_world *w, struct xsim_file f,
 {
 	struct xsim_evtchn_state *st = &h->u.evtchn;
 
+	(void)w;
 	(void)f;
 	memset(st, 0, sizeof(*st));
-	st->ring_page = xsim_page_alloc(w, XSIM_DOMID_XEN, XSIM_PAGE_META);
-	st->ports_page = xsim_page_alloc(w, XSIM_DOMID_XEN, XSIM_PAGE_META);
-	if (st->ring_page == XSIM_NO_PAGE || st->ports_page == XSIM_NO_PAGE) {
-		xsim_page_free(w, st->ring_page);
-		xsim_page_free(w, st->ports_page);
-		return -ENOMEM;
-	}
+	/* The first bind takes them (bind_to_user, ring_grow). */
+	st->ring_page = st->ports_page = XSIM_NO_PAGE;
 	return 0;
 }
 
@@ -337,6 +356,34 @@ static long ioctl_restrict(struct xsim_world *w, struct xsim_handle *h,
 }
 
 /* Newer than 6.1: bind a port that already exists (a static one). */
+/* Xen 4.17 public/event_channel.h (its header clashes with uapi.h here). */
+#define EVTCHNOP_status		5
+#define EVTCHNSTAT_unbound	1
+#define EVTCHNSTAT_interdomain	2
+
+/*
+ * A static port (Xen's dom0less static event channels) is bound with no
+ * hypercall: nothing Xen does records the channel's other end.  Record
+ * it here, a READ of the peer naming our port (as every record a channel
+ * causes does, sim/machine/evtchn.c), so that the escape rule knows the
+ * handle held this channel from before any restriction and its later
+ * NOTIFY or release is the use of what it held (sim/machine/escape.c).
+ */
+static void note_static_peer(struct xsim_world *w, struct xsim_file f,
+			     struct xsim_handle *h, uint32_t port)
+{
+	struct xsim_caller c = xsim_handle_caller(w, f, h);
+	struct xsim_evtchn_status st;
+
+	if (xsim_evtchn_status(&c, XSIM_DOMID_SELF, port, &st))
+		return;
+	if ((st.status != EVTCHNSTAT_interdomain &&
+	     st.status != EVTCHNSTAT_unbound) || st.remote_dom == c.domid)
+		return;
+	xsim_effect_add(w, c.handle, (uint16_t)st.remote_dom, XSIM_EFF_READ,
+			XSIM_OP_EVTCHN, EVTCHNOP_status, port);
+}
+
 static long ioctl_bind_static(struct xsim_world *w, struct xsim_file f,
 			      struct xsim_handle *h, uint64_t arg,
 			      const struct xsim_uaccess *ua)
@@ -354,6 +401,8 @@ static long ioctl_bind_static(struct xsim_world *w, struct xsim_file f,
 	if (bound_here(w, &h->u.evtchn, bind.port))
 		return -EISCONN;
 	rc = bind_to_user(w, f, h, bind.port, true);
+	if (!rc)
+		note_static_peer(w, f, h, bind.port);
 	/* One consumer per port here: bound through another handle too. */
 	return rc == -EBUSY ? -EISCONN : rc;
 }
@@ -392,7 +441,7 @@ static ssize_t evtchn_read(struct xsim_world *w, struct xsim_file f,
 			   const struct xsim_uaccess *ua)
 {
 	struct xsim_evtchn_state *st = &h->u.evtchn;
-	const uint32_t *ring = ring_of(w, st);
+	const uint32_t *ring;
 	uint32_t c = st->ring_cons, p = st->ring_prod, mask;
 	size_t count = len & ~(sizeof(uint32_t) - 1), bytes1, bytes2;
 
@@ -405,6 +454,8 @@ static ssize_t evtchn_read(struct xsim_world *w, struct xsim_file f,
 		return -EFBIG;
 	if (c == p)
 		return -EAGAIN;
+	/* Something was queued: a port was bound, so the ring exists. */
+	ring = ring_of(w, st);
 	mask = st->ring_size - 1;
 	if ((c ^ p) & st->ring_size) {
 		bytes1 = (st->ring_size - (c & mask)) * sizeof(uint32_t);
@@ -435,7 +486,7 @@ static ssize_t evtchn_write(struct xsim_world *w, struct xsim_file f,
 	struct xsim_evtchn_state *st = &h->u.evtchn;
 	uint32_t kbuf[XSIM_PAGE_SIZE / sizeof(uint32_t)];
 	size_t count = len & ~(sizeof(uint32_t) - 1), i;
-	uint8_t *flags = flags_of(w, st);
+	uint8_t *flags;
 
 	if (!count)
 		return 0;
@@ -443,6 +494,10 @@ static ssize_t evtchn_write(struct xsim_world *w, struct xsim_file f,
 		count = XSIM_PAGE_SIZE;
 	if (xsim_copy_in(ua, kbuf, ubuf, count))
 		return -EFAULT;
+	/* No port bound yet: every one is skipped. */
+	if (st->ports_page == XSIM_NO_PAGE)
+		return (ssize_t)count;
+	flags = flags_of(w, st);
 	for (i = 0; i < count / sizeof(uint32_t); i++) {
 		uint32_t port = kbuf[i];
 

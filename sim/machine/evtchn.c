@@ -7,12 +7,22 @@
  * port_fired hook.
  *
  * Effects: an operation records one XSIM_OP_EVTCHN effect, subop the
- * EVTCHNOP_* number, detail the port in that domain, for every domain at
- * either end of a channel it changed (WRITE), signalled (EVENT) or read
- * (READ), except the calling domain itself: a domain's own ports are its
- * own business, and counting them would make every bind look like a
- * reach outside a restricted handle's target.  For an unbound port the
- * "other end" is the domain it is offered to.
+ * EVTCHNOP_* number, for every domain at either end of a channel it
+ * changed (WRITE), signalled (EVENT) or read (READ), except the calling
+ * domain itself: a domain's own ports are its own business, and counting
+ * them would make every bind look like a reach outside a restricted
+ * handle's target.  For an unbound port the "other end" is the domain it
+ * is offered to.
+ *
+ * detail: the port through which the operation reached that domain.  An
+ * operation on a port of the caller's domain (offer, bind, send, close)
+ * names that port, the channel as the calling handle holds it, in the
+ * record of the domain at its other end; an operation aimed at a port of
+ * another domain itself (alloc_unbound or close in that domain, status)
+ * names the port there.  So every record a channel causes carries the
+ * key its offer or bind carried, and a channel a handle held before its
+ * restriction is recognised when it is used or released after
+ * (sim/machine/escape.c, carriable), whoever bound its other end since.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -241,7 +251,7 @@ static int close_port(const struct xsim_caller *c, struct xsim_domain *d,
 			rp->remote_port = 0;
 			if (rd != d)
 				effect(c, rd->domid, XSIM_EFF_WRITE,
-				       EVTCHNOP_close, p->remote_port);
+				       EVTCHNOP_close, port);
 		}
 	}
 	effect(c, d->domid, XSIM_EFF_WRITE, EVTCHNOP_close, port);
@@ -317,8 +327,7 @@ int xsim_evtchn_bind_interdomain(const struct xsim_caller *c,
 	rp->state = XSIM_ECS_INTERDOMAIN;
 	rp->remote_dom = ld->domid;
 	rp->remote_port = lport;
-	effect(c, rd->domid, XSIM_EFF_WRITE, EVTCHNOP_bind_interdomain,
-	       remote_port);
+	effect(c, rd->domid, XSIM_EFF_WRITE, EVTCHNOP_bind_interdomain, lport);
 	effect(c, ld->domid, XSIM_EFF_WRITE, EVTCHNOP_bind_interdomain, lport);
 	/*
 	 * "EVTCHNOP_bind_interdomain always sets the local event channel
@@ -436,8 +445,7 @@ static int send_from(const struct xsim_caller *c, struct xsim_domain *d,
 		rp = rd ? port_slot(w, rd, p->remote_port) : NULL;
 		if (!rp)
 			return -EINVAL;
-		effect(c, rd->domid, XSIM_EFF_EVENT, EVTCHNOP_send,
-		       p->remote_port);
+		effect(c, rd->domid, XSIM_EFF_EVENT, EVTCHNOP_send, port);
 		set_pending(w, p->remote_port, rp);
 		return 0;
 	case XSIM_ECS_IPI:

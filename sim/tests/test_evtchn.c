@@ -682,11 +682,14 @@ static void effects_name_the_other_end_and_the_handle(void **state)
 	assert_int_equal(xsim_evtchn_close(&dom0, XSIM_DOMID_SELF, local), 0);
 	effects_since(w, seq, &l);
 	assert_int_equal(l.n, 4);
+	/* The channel's records name our end of it; status names theirs. */
 	assert_effect(&l.e[0], 2, HANDLE, XSIM_EFF_WRITE,
-		      EVTCHNOP_bind_interdomain, 1);
-	assert_effect(&l.e[1], 2, HANDLE, XSIM_EFF_EVENT, EVTCHNOP_send, 1);
+		      EVTCHNOP_bind_interdomain, local);
+	assert_effect(&l.e[1], 2, HANDLE, XSIM_EFF_EVENT, EVTCHNOP_send,
+		      local);
 	assert_effect(&l.e[2], 2, HANDLE, XSIM_EFF_READ, EVTCHNOP_status, 1);
-	assert_effect(&l.e[3], 2, HANDLE, XSIM_EFF_WRITE, EVTCHNOP_close, 1);
+	assert_effect(&l.e[3], 2, HANDLE, XSIM_EFF_WRITE, EVTCHNOP_close,
+		      local);
 
 	/* An unbound port names the domain it is offered to. */
 	seq = xsim_effect_next(w);

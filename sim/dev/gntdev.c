@@ -179,27 +179,61 @@ static int add_map(struct xsim_world *w, struct xsim_gntdev_state *st,
 	return 0;
 }
 
+/*
+ * Grants in one page of a grant vector: copy_refs and audit_refs walk a
+ * page at a time, one lookup per page rather than per grant.
+ */
+#define GRANTS_PER_PAGE	(XSIM_PAGE_SIZE / GRANT_SZ)
+
 /* Copy refs[count] after the header into a grant vector. */
 static int copy_refs(struct xsim_world *w, const struct xsim_uaccess *ua,
 		     uint64_t uaddr, uint32_t count, uint32_t grants)
 {
-	struct ioctl_gntdev_grant_ref chunk[256];
+	struct ioctl_gntdev_grant_ref chunk[GRANTS_PER_PAGE];
 	uint32_t done, i;
 
 	for (done = 0; done < count; done += i) {
-		uint32_t n = count - done < 256 ? count - done : 256;
-
+		uint32_t n = count - done < GRANTS_PER_PAGE ? count - done :
+							      GRANTS_PER_PAGE;
 		uint64_t at = uaddr + (uint64_t)done * sizeof(chunk[0]);
+		struct gntdev_grant *g;
 
 		if (xsim_copy_in(ua, chunk, at, n * sizeof(chunk[0])))
 			return -EFAULT;
+		/* done is a multiple of GRANTS_PER_PAGE: one page. */
+		g = xsim_vec_at(w, grants, GRANT_SZ, done);
 		for (i = 0; i < n; i++) {
-			struct gntdev_grant *g =
-				xsim_vec_at(w, grants, GRANT_SZ, done + i);
-
-			g->domid = chunk[i].domid;
-			g->ref = chunk[i].ref;
+			g[i].domid = chunk[i].domid;
+			g[i].ref = chunk[i].ref;
 		}
+	}
+	return 0;
+}
+
+/*
+ * The restrict audit of every grant, in order; the first refusal.  The
+ * audit depends on the domid alone (sim/dev/audit.c), so a grant naming
+ * the domid just allowed is allowed too and is not asked again.
+ */
+static int audit_refs(struct xsim_world *w, const struct xsim_handle *h,
+		      uint32_t count, uint32_t grants)
+{
+	const struct gntdev_grant *g = NULL;
+	uint32_t i, allowed = 0;
+	bool any = false;
+	int rc;
+
+	for (i = 0; i < count; i++) {
+		if (i % GRANTS_PER_PAGE == 0)
+			g = xsim_vec_at(w, grants, GRANT_SZ, i);
+		if (any && g[i % GRANTS_PER_PAGE].domid == allowed)
+			continue;
+		allowed = g[i % GRANTS_PER_PAGE].domid;
+		rc = xsim_audit_rule(profile(w), XSIM_OP_GNTDEV_MAP_GRANT_REF,
+				     &h->rs, allowed, XSIM_AFTER_COPY);
+		if (rc)
+			return rc;
+		any = true;
 	}
 	return 0;
 }
@@ -210,7 +244,7 @@ static long ioctl_map_grant_ref(struct xsim_world *w, struct xsim_handle *h,
 {
 	struct xsim_gntdev_state *st = &h->u.gntdev;
 	struct ioctl_gntdev_map_grant_ref op;
-	uint32_t grants = XSIM_NO_PAGE, i, pos;
+	uint32_t grants = XSIM_NO_PAGE, pos;
 	int rc;
 
 	if (xsim_copy_in(ua, &op, arg, sizeof(op)))
@@ -230,12 +264,8 @@ static long ioctl_map_grant_ref(struct xsim_world *w, struct xsim_handle *h,
 	rc = copy_refs(w, ua,
 		       arg + offsetof(struct ioctl_gntdev_map_grant_ref, refs),
 		       op.count, grants);
-	for (i = 0; !rc && i < op.count; i++) {
-		const struct gntdev_grant *g = xsim_vec_at(w, grants, GRANT_SZ, i);
-
-		rc = xsim_audit_rule(profile(w), XSIM_OP_GNTDEV_MAP_GRANT_REF,
-				     &h->rs, g->domid, XSIM_AFTER_COPY);
-	}
+	if (!rc)
+		rc = audit_refs(w, h, op.count, grants);
 	if (!rc)
 		rc = add_map(w, st, op.count, &pos);
 	if (rc) {

@@ -290,20 +290,25 @@ int xsim_gnttab_grant_page(const struct xsim_caller *c, uint32_t ref,
 	return 0;
 }
 
-static bool ref_is_free(const struct xsim_world *w, const struct xsim_domain *d,
-			uint32_t ref)
+static bool ref_is_free(const grant_entry_v1_t *e, const struct act_entry *a)
 {
-	const struct act_entry *a = active_entry(w, d, ref);
-
-	return (shared_entry(w, d, ref)->flags & GTF_type_mask) == GTF_invalid &&
-	       !pins(a) && !a->flags;
+	return (e->flags & GTF_type_mask) == GTF_invalid && !pins(a) &&
+	       !a->flags;
 }
 
+/*
+ * Linux get_free_entries (drivers/xen/grant-table.c): the lowest free
+ * ref, growing the table by one frame when none is (gnttab_expand).
+ * The scan goes frame by frame so that each entry costs two loads, not
+ * two page lookups; the answer is the same lowest free ref.  No hint is
+ * kept: the guest may free an entry by writing its own shared frame,
+ * which the simulator does not see.
+ */
 int xsim_gnttab_alloc_ref(const struct xsim_caller *c, uint32_t *ref)
 {
 	struct xsim_world *w = c->w;
 	struct xsim_domain *d = xsim_dom_get(w, c->domid);
-	uint32_t r;
+	uint32_t f, i = FIRST_FREE_REF;
 	int rc;
 
 	if (!d)
@@ -311,8 +316,11 @@ int xsim_gnttab_alloc_ref(const struct xsim_caller *c, uint32_t *ref)
 	/* Failure point (fail.h): Linux get_free_entries' -ENOSPC. */
 	if (xsim_fail(XSIM_FAIL_GRANT))
 		return -ENOSPC;
-	for (r = FIRST_FREE_REF;; r++) {
-		if (r >= nr_entries(d)) {
+	for (f = 0;; f++, i = 0) {
+		const grant_entry_v1_t *e;
+		struct act_entry *a;
+
+		if (f >= d->gnttab_nr_frames) {
 			/* Linux gnttab_expand: one more frame, or none. */
 			if (d->gnttab_nr_frames >= d->gnttab_max_frames)
 				return -ENOSPC;
@@ -320,12 +328,16 @@ int xsim_gnttab_alloc_ref(const struct xsim_caller *c, uint32_t *ref)
 			if (rc)
 				return rc;
 		}
-		if (ref_is_free(w, d, r))
-			break;
+		e = xsim_page_va(w, d->gnttab_frame[f]);
+		a = xsim_page_va(w, d->gnttab_active[f]);
+		for (; i < ENTRIES_PER_FRAME; i++) {
+			if (ref_is_free(&e[i], &a[i])) {
+				a[i].flags = ACT_ALLOCATED;
+				*ref = f * ENTRIES_PER_FRAME + i;
+				return 0;
+			}
+		}
 	}
-	active_entry(w, d, r)->flags = ACT_ALLOCATED;
-	*ref = r;
-	return 0;
 }
 
 /* Forget an entry entirely: the ref is free again. */

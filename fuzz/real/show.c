@@ -121,30 +121,6 @@ void probe_handle(int hi)
 	}
 }
 
-static void remember(uint64_t *list, unsigned *n, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < *n; i++)
-		if (list[i] == v)
-			return;
-	if (*n < FZ_MAX_KNOWN)
-		list[(*n)++] = v;
-	else
-		list[v % FZ_MAX_KNOWN] = v;
-}
-
-static void remember_port(struct rhandle *rh, uint32_t port)
-{
-	unsigned i;
-
-	for (i = 0; i < rh->nports; i++)
-		if (rh->ports[i] == port)
-			return;
-	if (rh->nports < FZ_MAX_KNOWN)
-		rh->ports[rh->nports++] = port;
-}
-
 void outputs(struct rhandle *rh, const struct fz_call *c, long rc)
 {
 	unsigned i, n;
@@ -155,14 +131,14 @@ void outputs(struct rhandle *rh, const struct fz_call *c, long rc)
 	case IOCTL_EVTCHN_BIND_UNBOUND_PORT:
 		if (dev != XSIM_DEV_EVTCHN || rc < 0)
 			break;
-		remember_port(rh, (uint32_t)rc);
+		fz_dec_know_port(rh->ports, &rh->nports, (uint32_t)rc);
 		break;
 	case IOCTL_EVTCHN_BIND_STATIC: {
 		uint32_t port;
 
 		if (dev == XSIM_DEV_EVTCHN && rc >= 0 &&
 		    !fz_copy_in(&arena, &port, c->arg, sizeof(port)))
-			remember_port(rh, port);
+			fz_dec_know_port(rh->ports, &rh->nports, port);
 		break;
 	}
 	case IOCTL_GNTDEV_MAP_GRANT_REF:
@@ -173,7 +149,7 @@ void outputs(struct rhandle *rh, const struct fz_call *c, long rc)
 		if (rc < 0 || fz_copy_in(&arena, &k, c->arg, 16))
 			break;
 		printf(" index=%#llx", (unsigned long long)k.index);
-		remember(rh->indices, &rh->nindices, k.index);
+		fz_dec_know_index(rh->indices, &rh->nindices, k.index);
 		if (c->cmd != IOCTL_GNTALLOC_ALLOC_GREF)
 			break;
 		n = k.count > 4 ? 4 : k.count;

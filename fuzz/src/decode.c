@@ -97,3 +97,33 @@ void fz_dec_guest(struct fz_in *in, uint32_t *dom, uint32_t *port)
 	*dom = 1 + fz_u8(in) % 3;
 	*port = 1 + fz_u8(in) % 3;
 }
+
+/*
+ * What a handle learned that later operands pick from: grant-device
+ * offsets (when full, a new one replaces a slot named by its value) and
+ * ports (when full, new ones are dropped).  Both executors keep the same
+ * lists, so the same bytes pick the same operands on both sides.
+ */
+void fz_dec_know_index(uint64_t *list, unsigned *n, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (list[i] == v)
+			return;
+	if (*n < FZ_MAX_KNOWN)
+		list[(*n)++] = v;
+	else
+		list[v % FZ_MAX_KNOWN] = v;
+}
+
+void fz_dec_know_port(uint32_t *ports, unsigned *n, uint32_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (ports[i] == port)
+			return;
+	if (*n < FZ_MAX_KNOWN)
+		ports[(*n)++] = port;
+}

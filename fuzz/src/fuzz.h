@@ -268,6 +268,9 @@ void fz_dec_munmap(struct fz_in *in, unsigned *vma, bool *whole);
 void fz_dec_rw(struct fz_in *in, struct fz_arena *a, const uint32_t *ports,
 	       unsigned nports, struct fz_dec_rw *rw);
 void fz_dec_guest(struct fz_in *in, uint32_t *dom, uint32_t *port);
+/* Remember a handle's grant-device offset or port (decode.c). */
+void fz_dec_know_index(uint64_t *list, unsigned *n, uint64_t v);
+void fz_dec_know_port(uint32_t *ports, unsigned *n, uint32_t port);
 
 /* ---- program.c ---- */
 

@@ -448,30 +448,6 @@ static void dirty_hypercall(struct prog *g, const struct handle *h,
 	}
 }
 
-static void remember(uint64_t *list, unsigned *n, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < *n; i++)
-		if (list[i] == v)
-			return;
-	if (*n < FZ_MAX_KNOWN)
-		list[(*n)++] = v;
-	else
-		list[v % FZ_MAX_KNOWN] = v;
-}
-
-static void remember_port(struct handle *h, uint32_t port)
-{
-	unsigned i;
-
-	for (i = 0; i < h->nports; i++)
-		if (h->ports[i] == port)
-			return;
-	if (h->nports < FZ_MAX_KNOWN)
-		h->ports[h->nports++] = port;
-}
-
 /*
  * A port bound while unrestricted stays usable: what using it touches
  * (the peer, and the peer's port, as the effect log names them) is
@@ -520,7 +496,7 @@ static void after_success(struct prog *g, struct handle *h,
 		if (c->cmd == IOCTL_EVTCHN_BIND_STATIC &&
 		    fz_copy_in(g->a, &port, c->arg, sizeof(port)))
 			break;
-		remember_port(h, port);
+		fz_dec_know_port(h->ports, &h->nports, port);
 		if (!restricted)
 			evtchn_carry(g, h, port);
 		break;
@@ -528,7 +504,7 @@ static void after_success(struct prog *g, struct handle *h,
 	case IOCTL_GNTALLOC_ALLOC_GREF:
 		if (fz_copy_in(g->a, &index, c->arg + 8, sizeof(index)))
 			break;
-		remember(h->indices, &h->nindices, index);
+		fz_dec_know_index(h->indices, &h->nindices, index);
 		break;
 	default:
 		break;

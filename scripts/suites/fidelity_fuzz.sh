@@ -61,10 +61,12 @@ ff_planted() {
 
 # Bad command lines: exit 2 with a message, never a run.
 ff_usage() {
-	echo "1..5"
+	echo "1..8"
 	_fu_n=0
 	for _fu_args in "--fuzz --max 0" "--fuzz nosuchdev" "--fuzz --corpus /nonexistent" \
-		"--fuzz --replay fuzz/regress-real privcmd"; do
+		"--fuzz --replay fuzz/regress-real privcmd" \
+		"--fuzz privcmd --kernel /nonexistent" "--fuzz privcmd --mem 12" \
+		"--fuzz --replay fuzz/regress-real --xen /nonexistent"; do
 		_fu_n=$((_fu_n + 1))
 		_fu_rc=0
 		# shellcheck disable=SC2086 # words on purpose
@@ -78,9 +80,9 @@ ff_usage() {
 	_fu_rc=0
 	"$BUILD/bin/xrc-replay-real" privcmd >/dev/null 2>&1 || _fu_rc=$?
 	if [ "$_fu_rc" = 2 ]; then
-		echo "ok 5 - xrc-replay-real TARGET without :FILE: exit 2"
+		echo "ok 8 - xrc-replay-real TARGET without :FILE: exit 2"
 	else
-		echo "not ok 5 - xrc-replay-real privcmd: exit $_fu_rc, want 2"
+		echo "not ok 8 - xrc-replay-real privcmd: exit $_fu_rc, want 2"
 	fi
 }
 

@@ -526,6 +526,16 @@ xrc_xen_plan() {
 	done
 }
 
+# xrc_xen_extra LABEL: fidelity --fuzz's programs (XRC_XEN_EXTRA, an
+# archive fidelity.sh packs) appended to the initrd QEMU boots, whatever
+# else the run boots.
+xrc_xen_extra() {
+	[ -n "${XRC_XEN_EXTRA:-}" ] || return 0
+	cat "$XRC_XEN_IFILE" "$XRC_XEN_EXTRA" >"$XRC_XEN_EXTRA.initrd" ||
+		xrc_die "$1: cannot write $XRC_XEN_EXTRA.initrd"
+	XRC_XEN_IFILE="$XRC_XEN_EXTRA.initrd"
+}
+
 # xrc_xen_prepare LABEL: after the image is made, the run's folder
 # (XRC_XEN_RUN, removed on exit) and what QEMU boots from it:
 # XRC_XEN_KFILE, XRC_XEN_HFILE, XRC_XEN_IFILE.
@@ -534,18 +544,12 @@ xrc_xen_prepare() {
 	XRC_XEN_KFILE="$_xx_stage/vmlinuz"
 	XRC_XEN_HFILE="$_xx_stage/xen"
 	XRC_XEN_IFILE="$XRC_VM_DIR/xen/initrd.gz"
-	# --- fidelity fuzz: one more archive after the image (fidelity.sh) ---
-	if [ -n "${XRC_XEN_EXTRA:-}" ]; then
-		[ -z "$XRC_XEN_KERNEL$XRC_XEN_MODULES$XRC_XEN_MODULE$XRC_XEN_HV" ] ||
-			xrc_die "$1: the fuzz programs' archive cannot be combined with --kernel, --modules, --module or --xen yet"
-		cat "$XRC_VM_DIR/xen/initrd.gz" "$XRC_XEN_EXTRA" >"$XRC_XEN_EXTRA.initrd" ||
-			xrc_die "$1: cannot write $XRC_XEN_EXTRA.initrd"
-		XRC_XEN_IFILE="$XRC_XEN_EXTRA.initrd"
+	# Nothing else to boot: the image as it is (the guest names the pins),
+	# with the fuzz programs if fidelity --fuzz gave them.
+	if [ -z "$XRC_XEN_KERNEL$XRC_XEN_MODULES$XRC_XEN_MODULE$XRC_XEN_HV" ]; then
+		xrc_xen_extra "$1"
 		return 0
 	fi
-	# --- end fidelity fuzz ---
-	# Nothing else to boot: the image as it is (the guest names the pins).
-	[ -n "$XRC_XEN_KERNEL$XRC_XEN_MODULES$XRC_XEN_MODULE$XRC_XEN_HV" ] || return 0
 	XRC_XEN_RUN=$(mktemp -d "$XRC_VM_DIR/xen/run.XXXXXX")
 	# Gone with the process, whether the run ends or dies (xrc_die).
 	trap 'rm -rf "$XRC_XEN_RUN"' EXIT
@@ -585,6 +589,7 @@ xrc_xen_prepare() {
 		xrc_die "$1: could not pack the modules given (cpio)"
 	cat "$XRC_VM_DIR/xen/initrd.gz" "$XRC_XEN_RUN/byo.cpio.gz" >"$XRC_XEN_RUN/initrd.gz"
 	XRC_XEN_IFILE="$XRC_XEN_RUN/initrd.gz"
+	xrc_xen_extra "$1"
 	echo "$1: booting Linux $_xx_rel ($_xx_booted_k), Xen $_xx_booted_x$(
 		while read -r _xx_n _xx_o; do printf ', %s from %s' "$_xx_n" "$_xx_o"; done \
 			<"$_xx_root/lib/xrc/byo/origin")" >&2

@@ -428,6 +428,10 @@ xrc_fidelity_fuzz_help() {
 	                 on the sim and compare with the stored transcripts
 	  --sim-preload SO   the preload the sim side runs under (default the
 	                 build's; the self-test gives a planted one)
+	  --kernel FILE, --modules DIR, --module NAME=FILE.ko, --xen FILE,
+	  --xen-cmdline ARGS, --dom0-cmdline ARGS, --qemu-opt ARG, --mem MB
+	                 what the VM boots, as for xrc run --backend xen-vm
+	                 (another kernel or Xen release against sim:linux)
 
 	Known differences: conformance/suite/tests/fidelity.known lines
 	"fuzz:TARGET/NAME<TAB>reason" (one program) or "fuzz:TARGET:CALL<TAB>
@@ -511,10 +515,6 @@ xrc_fidfuzz_stage() {
 xrc_fidfuzz_boot() {
 	# shellcheck source=scripts/xrc-lib/_vm.sh disable=SC1091
 	. "$XRC_LIB/_vm.sh"
-	# shellcheck disable=SC2034 # read by xrc_xen_prepare (_vm.sh)
-	XRC_XEN_KERNEL='' XRC_XEN_MODULES='' XRC_XEN_MODULE='' XRC_XEN_HV=''
-	# shellcheck disable=SC2034 # read by xrc_xen_qemu_args (_vm.sh)
-	XRC_XEN_CMDLINE='' XRC_XEN_DOM0_CMDLINE='' XRC_XEN_QEMU_OPTS='' XRC_XEN_MEM=''
 	_fb_root="$_fz_base/extra.root"
 	rm -rf "$_fb_root"
 	mkdir -p "$_fb_root/bin" "$_fb_root/lib/xrc" "$_fb_root/fidfuzz/progs"
@@ -666,6 +666,9 @@ xrc_fidelity_fuzz() {
 	_fz_real=
 	_fz_replay=
 	_fz_preload=
+	# shellcheck source=scripts/xrc-lib/_xenopts.sh disable=SC1091
+	. "$XRC_LIB/_xenopts.sh"
+	xrc_xen_opts_reset
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help)
@@ -678,6 +681,15 @@ xrc_fidelity_fuzz() {
 		--real=*) _fz_real=${1#*=} ;;
 		--replay=*) _fz_replay=${1#*=} ;;
 		--sim-preload=*) _fz_preload=${1#*=} ;;
+		# What the VM boots, as for xrc run --backend xen-vm (_xenopts.sh).
+		--kernel=* | --modules=* | --module=* | --xen=* | --xen-cmdline=* | \
+		--dom0-cmdline=* | --qemu-opt=* | --mem=*)
+			xrc_xen_opt fidelity "${1%%=*}" "${1#*=}" ;;
+		--kernel | --modules | --module | --xen | --xen-cmdline | \
+		--dom0-cmdline | --qemu-opt | --mem)
+			xrc_need_value fidelity "$@"
+			xrc_xen_opt fidelity "$1" "$2"
+			shift ;;
 		--corpus | --max | --real | --replay | --sim-preload)
 			xrc_need_value fidelity "$@"
 			case $1 in
@@ -704,8 +716,10 @@ xrc_fidelity_fuzz() {
 		xrc_usage_error fidelity "--corpus $_fz_corpus: no such folder"
 	[ -z "$_fz_real" ] || [ -f "$_fz_real/results.fuzz.txt" ] ||
 		xrc_usage_error fidelity "--real $_fz_real: no results.fuzz.txt there"
-	[ -z "$_fz_replay" ] || [ -z "$_fz_real$_fz_corpus$_fz_max$_fz_targets" ] ||
-		xrc_usage_error fidelity "--replay takes no TARGET, --corpus, --max or --real"
+	[ -z "$_fz_real" ] || [ -z "$_xen_opts" ] ||
+		xrc_usage_error fidelity "--real reuses an earlier boot: $_xen_opts cannot apply"
+	[ -z "$_fz_replay" ] || [ -z "$_fz_real$_fz_corpus$_fz_max$_fz_targets$_xen_opts" ] ||
+		xrc_usage_error fidelity "--replay takes no TARGET, --corpus, --max, --real or what to boot"
 	[ -n "$_fz_targets" ] || _fz_targets=$XRC_FIDFUZZ_TARGETS
 	xrc_ensure_built "$XRC_BINDIR/xrc-replay-real"
 	if [ -z "$_fz_preload" ]; then

@@ -105,10 +105,9 @@ xrc_run() {
 	# --- port: --port PORT (scripts/xrc-lib/_port.sh); the profile its
 	# drivers claim, for the client programs (_vm.sh, guest lib.sh) ---
 	_port='' XRC_VM_CLIENTS=''
-	# shellcheck disable=SC2034 # read by xrc_xen_prepare (_vm.sh)
-	XRC_XEN_KERNEL='' XRC_XEN_MODULES='' XRC_XEN_MODULE='' XRC_XEN_HV=''
-	# shellcheck disable=SC2034
-	XRC_XEN_CMDLINE='' XRC_XEN_DOM0_CMDLINE='' XRC_XEN_QEMU_OPTS='' XRC_XEN_MEM=''
+	# shellcheck source=scripts/xrc-lib/_xenopts.sh disable=SC1091
+	. "$XRC_LIB/_xenopts.sh"
+	xrc_xen_opts_reset
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-h | --help)
@@ -137,14 +136,14 @@ xrc_run() {
 			timeout) _timeout=$2 ;;
 			esac
 			shift ;;
-		# xen-vm: what to boot (xrc_run_xen_opt, below).
+		# xen-vm: what to boot (xrc_xen_opt, _vm.sh).
 		--kernel=* | --modules=* | --module=* | --xen=* | --xen-cmdline=* | \
 		--dom0-cmdline=* | --qemu-opt=* | --mem=*)
-			xrc_run_xen_opt "${1%%=*}" "${1#*=}" ;;
+			xrc_xen_opt run "${1%%=*}" "${1#*=}" ;;
 		--kernel | --modules | --module | --xen | --xen-cmdline | \
 		--dom0-cmdline | --qemu-opt | --mem)
 			xrc_need_value run "$@"
-			xrc_run_xen_opt "$1" "$2"
+			xrc_xen_opt run "$1" "$2"
 			shift ;;
 		# --- port ---
 		--port=*) _port=${1#*=} _xen_opts="${_xen_opts:+$_xen_opts, }--port" ;;
@@ -290,40 +289,3 @@ xrc_run_vm() {
 	return "$_vrc"
 }
 
-# xrc_run_xen_opt OPTION VALUE: one of the xen-vm backend's options (what
-# to boot), kept in XRC_XEN_* for xrc_xen_prepare (scripts/xrc-lib/_vm.sh),
-# which checks the files before anything boots.  --module and --qemu-opt
-# repeat (one a line); _xen_opts names the options given, for the error
-# when the backend is not xen-vm.
-# shellcheck disable=SC2034 # read by xrc_xen_prepare (_vm.sh)
-xrc_run_xen_opt() {
-	_xen_opts="${_xen_opts:+$_xen_opts, }$1"
-	case $2 in
-	*'
-'*) xrc_usage_error run "$1: the value holds a newline" ;;
-	esac
-	case $1 in
-	--kernel) XRC_XEN_KERNEL=$2 ;;
-	--modules) XRC_XEN_MODULES=$2 ;;
-	--module)
-		case $2 in
-		?*=?*) ;;
-		*) xrc_usage_error run "--module wants NAME=FILE.ko (e.g. xen-privcmd=./privcmd.ko), not '$2'" ;;
-		esac
-		XRC_XEN_MODULE="${XRC_XEN_MODULE:+$XRC_XEN_MODULE
-}$2" ;;
-	--xen) XRC_XEN_HV=$2 ;;
-	--xen-cmdline) XRC_XEN_CMDLINE="${XRC_XEN_CMDLINE:+$XRC_XEN_CMDLINE }$2" ;;
-	--dom0-cmdline) XRC_XEN_DOM0_CMDLINE="${XRC_XEN_DOM0_CMDLINE:+$XRC_XEN_DOM0_CMDLINE }$2" ;;
-	--qemu-opt)
-		XRC_XEN_QEMU_OPTS="${XRC_XEN_QEMU_OPTS:+$XRC_XEN_QEMU_OPTS
-}$2" ;;
-	--mem)
-		xrc_is_count "$2" ||
-			xrc_usage_error run "--mem wants a number of MB, not '$2'"
-		# dom0 alone has 512 MB (dom0_mem), the targets and Xen need more.
-		[ "$2" -ge 1024 ] ||
-			xrc_usage_error run "--mem wants at least 1024 (MB): dom0 takes 512, Xen and the target domains need the rest"
-		XRC_XEN_MEM=$2 ;;
-	esac
-}

@@ -51,26 +51,15 @@ sed -e 's/#.*//' "$here/$image/modules" | while read -r m; do
 done
 depmod -b "$root" "$kver" || die "depmod -b $root $kver failed"
 
-# Programs and their libraries (the dynamic loader included: ldd lists it
-# by its path, without "=>").
+# Programs and their libraries.
+# shellcheck source=vm-images/lib/program.sh disable=SC1091
+. "$here/lib/program.sh"
 for arg in "$@"; do
 	p=${arg%%=*}
 	name=${arg#"$p"}
 	name=${name#=}
 	[ -n "$name" ] || name=$(basename "$p")
-	[ -f "$p" ] || die "no program $p"
-	cp "$p" "$root/bin/$name"
-	libs=$(ldd "$p" 2>/dev/null) || die "ldd $p failed (not a dynamic program?)"
-	echo "$libs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
-			     $1 ~ /^\// { print $1 }' |
-	while read -r lib; do
-		[ -e "$root$lib" ] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
-	if echo "$libs" | grep -q 'not found'; then
-		die "$p needs a library that is not installed: $(echo "$libs" | grep 'not found')"
-	fi
+	image_add_program "$root" "$p" "$name"
 done
 
 # Owner root for every file, whoever builds it (cpio -R).

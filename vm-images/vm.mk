@@ -49,7 +49,7 @@ $(VM_UNPACKED): $(VM_FETCHED) vm-images/unpack.sh
 	$(Q)sh vm-images/unpack.sh $(VM_PINS) $(VM_DIR)/cache $(VM_DIR)/stage
 	$(Q)touch $@
 
-$(VM_DIR)/%/initrd.gz: $(VM_UNPACKED) vm-images/mkinitrd.sh $(VM_GUEST_LIB) \
+$(VM_DIR)/%/initrd.gz: $(VM_UNPACKED) vm-images/mkinitrd.sh vm-images/lib/program.sh $(VM_GUEST_LIB) \
 		vm-images/%/init vm-images/%/modules
 	@mkdir -p $(dir $@)
 	@echo "  INITRD  $@"
@@ -73,7 +73,7 @@ VM_XEN_DOMU_IMG := $(VM_DIR)/xen-domu/xen/initrd.gz
 
 $(VM_DOMU_IMG): $(XRC_BIN)
 $(VM_XEN_DOMU_IMG): $(VM_XEN_IMG) $(VM_DOMU_IMG) $(VMTOOLS_DOMU) \
-		vm-images/domu/extra.sh vm-images/domu/dom0.sh
+		vm-images/domu/extra.sh vm-images/lib/program.sh vm-images/domu/dom0.sh
 	@mkdir -p $(dir $@)
 	@echo "  INITRD  $@"
 	$(Q)sh vm-images/domu/extra.sh $(VM_DIR) $@ $(VMTOOLS_DOMU)

@@ -70,20 +70,10 @@ gcc_s=$(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
 mkdir -p "$root$(dirname "$gcc_s")"
 cp -L "$gcc_s" "$root$gcc_s"
 
+# shellcheck source=vm-images/lib/program.sh disable=SC1091
+. "$here/../lib/program.sh"
 for p in "$root"/xu/usr/lib/xen-4.17/bin/* "$@"; do
-	[ -f "$p" ] || die "no program $p"
-	cp "$p" "$root/bin/"
-	libs=$(ldd "$p" 2>/dev/null) || die "ldd $p failed"
-	if echo "$libs" | grep -q 'not found'; then
-		die "$p needs a library that is not installed: $(echo "$libs" | grep 'not found')"
-	fi
-	echo "$libs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
-			     $1 ~ /^\// { print $1 }' |
-	while read -r lib; do
-		[ -e "$root$lib" ] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
+	image_add_program "$root" "$p" "$(basename "$p")"
 done
 rm -rf "$root/xu"
 
